@@ -1,0 +1,39 @@
+"""What a suite module declares: frames to read and the expectations they must meet."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+
+import great_expectations as gx
+
+BLOCKING = "blocking"
+WARNING = "warning"
+
+
+@dataclasses.dataclass(frozen=True)
+class CheckedFrame:
+    """A query on the working database and the expectations its result must meet."""
+
+    name: str
+    sql: str
+    # The expectations, from the run's settings (as_of, the required KPIs, ...).
+    expectations: Callable[[object], list[gx.expectations.Expectation]]
+    # Query parameters, from the run's settings.
+    params: Callable[[object], list] = lambda settings: []
+
+
+def expectation(cls, severity: str, **kwargs) -> gx.expectations.Expectation:
+    """An expectation carrying its severity in its meta."""
+    if severity not in (BLOCKING, WARNING):
+        raise ValueError(f"severity must be {BLOCKING} or {WARNING}, got {severity}")
+    return cls(meta={"severity": severity}, **kwargs)
+
+
+def latest_complete_month(as_of: dt.date) -> dt.date:
+    """First day of the latest month whose last day is on or before as_of."""
+    next_day = as_of + dt.timedelta(days=1)
+    if next_day.month != as_of.month:  # as_of is the last day of its month
+        return as_of.replace(day=1)
+    return (as_of.replace(day=1) - dt.timedelta(days=1)).replace(day=1)

@@ -1,0 +1,171 @@
+"""`vmo`: the command line (interfaces.md). Thin: every command calls the same pipeline code.
+
+Exit codes: 0 done (for `run`: published); 1 checks blocked publishing (the previous warehouse
+stays) or the run failed; 2 bad arguments, a bad configuration or an unreadable landing folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from orchestration.settings import Settings, SettingsError, load_settings
+
+app = typer.Typer(
+    help="Value Management Office pipeline: delivery and value KPIs on one scorecard.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+LandingOpt = Annotated[
+    Path | None,
+    typer.Option("--landing", help="Landing folder [env VMO_LANDING_DIR; default data/landing]."),
+]
+WarehouseOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--warehouse", help="Published DuckDB file [env VMO_WAREHOUSE; default data/warehouse.duckdb]."
+    ),
+]
+AsOfOpt = Annotated[
+    str | None,
+    typer.Option("--as-of", help="The pipeline's 'now', YYYY-MM-DD, inclusive [env VMO_AS_OF; default today, UTC]."),
+]
+ConfigOpt = Annotated[
+    Path | None,
+    typer.Option("--config", help="vmo.toml [env VMO_CONFIG; default ./vmo.toml when present]."),
+]
+ScaleOpt = Annotated[str, typer.Option("--scale", help="Demo size: S, M or L.")]
+SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")]
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    typer.secho(f"vmo: {message}", err=True, fg=typer.colors.RED)
+    return typer.Exit(code)
+
+
+def _settings(**kwargs) -> Settings:
+    try:
+        return load_settings(**kwargs)
+    except SettingsError as exc:
+        raise _fail(str(exc)) from exc
+
+
+def _check_scale(scale: str) -> str:
+    if scale not in ("S", "M", "L"):
+        raise _fail(f"--scale must be S, M or L, got {scale!r}")
+    return scale
+
+
+def _date_option(value: str | None, name: str) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise _fail(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from exc
+
+
+@app.command()
+def generate(
+    out: Annotated[Path, typer.Option("--out", help="Landing folder to write.")],
+    scale: ScaleOpt = "S",
+    seed: SeedOpt = 42,
+    start: Annotated[str | None, typer.Option("--start", help="First day, YYYY-MM-DD.")] = None,
+    end: Annotated[str | None, typer.Option("--end", help="Last day, YYYY-MM-DD [default today].")] = None,
+) -> None:
+    """Write deterministic demo data in the landing-zone shapes (no pipeline run)."""
+    from orchestration.demo.generator import generate as generate_files
+
+    try:
+        summary = generate_files(out, _check_scale(scale), seed, _date_option(start, "--start"),
+                                 _date_option(end, "--end"))
+    except ValueError as exc:
+        raise _fail(str(exc)) from exc
+    records = ", ".join(f"{k} {v}" for k, v in summary.records.items())
+    typer.echo(f"wrote {summary.files} files to {out}: {records}")
+
+
+@app.command()
+def run(
+    landing: LandingOpt = None,
+    warehouse: WarehouseOpt = None,
+    as_of: AsOfOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """One whole pipeline run: ingest -> dbt build -> data checks -> publish.
+
+    Exit 0 when it published; 1 when checks blocked publishing (the previous warehouse
+    stays) or the run failed; 2 on bad arguments or an unreadable landing folder.
+    """
+    from orchestration.runner import LandingError, run_pipeline
+
+    settings = _settings(landing=landing, warehouse=warehouse, as_of=as_of, config=config)
+    try:
+        outcome = run_pipeline(settings)
+    except LandingError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(outcome.summary())
+    if outcome.outcome != "published":
+        raise typer.Exit(1)
+
+
+@app.command()
+def dashboard(
+    warehouse: WarehouseOpt = None,
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8501,
+    config: ConfigOpt = None,
+) -> None:
+    """Streamlit scorecards on 127.0.0.1, read-only on the published warehouse."""
+    settings = _settings(warehouse=warehouse, config=config)
+    raise typer.Exit(_serve_dashboard(settings, port))
+
+
+def _serve_dashboard(settings: Settings, port: int) -> int:
+    app_path = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
+    env = {**os.environ, "VMO_WAREHOUSE": str(settings.warehouse)}
+    command = [sys.executable, "-m", "streamlit", "run", str(app_path),
+               "--server.address", "127.0.0.1", "--server.port", str(port),
+               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    typer.echo(f"dashboard on http://127.0.0.1:{port}/ (warehouse {settings.warehouse})")
+    try:
+        return subprocess.call(command, env=env)
+    except KeyboardInterrupt:
+        return 0
+
+
+@app.command()
+def demo(
+    scale: ScaleOpt = "S",
+    seed: SeedOpt = 42,
+    landing: LandingOpt = None,
+    warehouse: WarehouseOpt = None,
+    port: Annotated[int, typer.Option("--port", help="Dashboard port on 127.0.0.1.")] = 8501,
+    no_dashboard: Annotated[
+        bool, typer.Option("--no-dashboard", help="Stop after publishing; do not serve the dashboard.")
+    ] = False,
+) -> None:
+    """Generate demo data into the landing folder, run the pipeline, start the dashboard."""
+    from orchestration.demo.generator import generate as generate_files
+    from orchestration.runner import run_pipeline
+
+    settings = _settings(landing=landing, warehouse=warehouse)
+    summary = generate_files(settings.landing_dir, _check_scale(scale), seed, end=settings.as_of)
+    typer.echo(f"wrote {summary.files} demo files to {settings.landing_dir}")
+    outcome = run_pipeline(settings)
+    typer.echo(outcome.summary())
+    if outcome.outcome != "published":
+        raise typer.Exit(1)
+    if not no_dashboard:
+        raise typer.Exit(_serve_dashboard(settings, port))
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()

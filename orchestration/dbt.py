@@ -1,0 +1,64 @@
+"""The dbt project as Dagster assets: staging -> intermediate -> marts, tests as asset checks."""
+
+
+import json
+import os
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+import dagster as dg
+from dagster import AssetExecutionContext
+from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+
+from orchestration.resources import PipelineResource
+
+DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
+
+dbt_project = DbtProject(project_dir=DBT_PROJECT_DIR, profiles_dir=DBT_PROJECT_DIR)
+dbt_project.prepare_if_dev()
+
+
+def _manifest_is_stale() -> bool:
+    manifest = dbt_project.manifest_path
+    if not manifest.exists():
+        return True
+    built = manifest.stat().st_mtime
+    sources = [p for folder in ("models", "macros", "seeds", "tests") for p in (DBT_PROJECT_DIR / folder).rglob("*")]
+    sources.append(DBT_PROJECT_DIR / "dbt_project.yml")
+    return any(p.is_file() and p.stat().st_mtime > built for p in sources)
+
+
+if _manifest_is_stale():
+    # A fresh clone has no manifest; parsing takes seconds and needs no warehouse.
+    dbt_project.preparer.prepare(dbt_project)
+
+
+class VmoDbtTranslator(DagsterDbtTranslator):
+    """Sources are the ingest assets' raw tables; models are keyed by schema and name."""
+
+    def get_asset_key(self, dbt_resource_props: Mapping[str, Any]) -> dg.AssetKey:
+        if dbt_resource_props["resource_type"] == "source":
+            return dg.AssetKey(["raw", dbt_resource_props["name"]])
+        return dg.AssetKey([dbt_resource_props["schema"], dbt_resource_props["name"]])
+
+    def get_group_name(self, dbt_resource_props: Mapping[str, Any]) -> str | None:
+        fqn = dbt_resource_props.get("fqn", [])
+        # models/<layer>/...: staging, intermediate, marts; seeds hold the KPI catalogue.
+        return fqn[1] if dbt_resource_props["resource_type"] == "model" and len(fqn) > 2 else "marts"
+
+
+@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
+            dagster_dbt_translator=VmoDbtTranslator())
+def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineResource):
+    """dbt build: every model, seed and data test, against this run's working database."""
+    settings = pipeline.settings
+    # profiles.yml reads these; the dbt subprocess inherits the environment.
+    os.environ["VMO_WORK_DB"] = str(settings.work_db)
+    os.environ["VMO_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
+    arguments = ["build", "--vars", json.dumps(settings.dbt_vars())]
+    yield from dbt.cli(arguments, context=context).stream()
+
+
+def dbt_resource() -> DbtCliResource:
+    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR))

@@ -1,0 +1,159 @@
+"""Landed CSV files -> raw tables, each record checked against its contract in SQL.
+
+The file is read once by DuckDB's CSV reader (every value as text); a record that breaks a rule
+goes to `ingest.quarantine` with the first rule it breaks, in column order, and the rest load.
+"""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingest.contracts import Column, CsvContract
+from orchestration.ingest.landing import RECORD_TEXT_LIMIT, quarantine_file
+from orchestration.warehouse import fetch_one
+from orchestration.warehouse import quote_identifier as q
+
+# An ISO-8601 timestamp must carry its offset: 'Z', +02:00 or Jira's +0200.
+TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}(:?\d{2})?)$"
+METADATA_COLUMNS = "_extra JSON, _file VARCHAR, _record BIGINT, _run_id VARCHAR"
+
+
+def raw_table_ddl(contract: CsvContract) -> str:
+    columns = ", ".join(f"{q(c.name)} VARCHAR" for c in contract.columns)
+    return f"CREATE TABLE IF NOT EXISTS raw.{q(contract.table)} ({columns}, {METADATA_COLUMNS})"
+
+
+def _rule(column: Column) -> list[tuple[str, str, str]]:
+    """(SQL condition that breaks the rule, reason code, detail) for one column, in order."""
+    v = q(column.name)
+    rules = []
+    if column.required:
+        rules.append((f"{v} IS NULL", "missing_required", f"{column.name} is required"))
+    kind = column.kind
+    if kind == "date":
+        rules.append((f"{v} IS NOT NULL AND (NOT regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}')"
+                      f" OR try_cast({v} AS DATE) IS NULL)", "bad_date",
+                      f"{column.name} must be a date YYYY-MM-DD"))
+    elif kind == "month":
+        rules.append((f"{v} IS NOT NULL AND (NOT regexp_full_match({v}, '\\d{{4}}-\\d{{2}}')"
+                      f" OR try_cast({v} || '-01' AS DATE) IS NULL)", "bad_month",
+                      f"{column.name} must be a month YYYY-MM"))
+    elif kind == "amount":
+        rules.append((f"{v} IS NOT NULL AND coalesce(try_cast({v} AS DOUBLE) < 0 OR NOT"
+                      f" isfinite(try_cast({v} AS DOUBLE)), true)", "bad_number",
+                      f"{column.name} must be a non-negative number"))
+    elif kind == "number":
+        rules.append((f"{v} IS NOT NULL AND coalesce(NOT isfinite(try_cast({v} AS DOUBLE)), true)",
+                      "bad_number", f"{column.name} must be a number"))
+    elif kind == "timestamp":
+        rules.append((f"{v} IS NOT NULL AND (NOT regexp_full_match({v}, '{TIMESTAMP_PATTERN}')"
+                      f" OR try_cast({v} AS TIMESTAMPTZ) IS NULL)", "bad_timestamp",
+                      f"{column.name} must be an ISO-8601 timestamp with an offset"))
+    elif kind in ("enum", "bool"):
+        values = column.values if kind == "enum" else ("true", "false")
+        listed = ", ".join("'" + value + "'" for value in values)
+        rules.append((f"{v} IS NOT NULL AND {v} NOT IN ({listed})", "bad_enum",
+                      f"{column.name} must be one of {', '.join(values)}"))
+    if column.references:
+        table, key = column.references
+        rules.append((f"{v} IS NOT NULL AND {v} NOT IN (SELECT {q(key)} FROM raw.{q(table)})",
+                      "unknown_reference", f"{column.name} names no landed {table[:-1]}"))
+    return rules
+
+
+def _classify_sql(contract: CsvContract) -> tuple[str, str]:
+    """CASE expressions giving each record's reason code and detail (NULL when it is good)."""
+    rules = [rule for column in contract.columns for rule in _rule(column)]
+    if not rules:
+        return "NULL", "NULL"
+    reason = "CASE " + " ".join(f"WHEN {cond} THEN '{code}'" for cond, code, _ in rules) + " END"
+    detail_parts = []
+    for cond, _, text in rules:
+        column = text.split(" ", 1)[0]
+        detail_parts.append(
+            f"WHEN {cond} THEN '{text.replace(chr(39), chr(39) * 2)}: got ' || coalesce("
+            f"'''' || {q(column)} || '''', 'nothing')"
+        )
+    return reason, "CASE " + " ".join(detail_parts) + " END"
+
+
+def _header(path: Path) -> list[str]:
+    """The header row, read by Python's csv module (BOM tolerated) so its faults can be named."""
+    with path.open(newline="", encoding="utf-8-sig") as handle:
+        return [name.strip() for name in next(csv.reader(handle), [])]
+
+
+def load_csv_file(
+    connection: duckdb.DuckDBPyConnection, contract: CsvContract, path: Path, run_id: str
+) -> tuple[int, int]:
+    """Load one CSV file; returns (rows_loaded, rows_quarantined)."""
+    try:
+        header = _header(path)
+    except (UnicodeDecodeError, csv.Error) as exc:
+        return _whole_file_bad(connection, contract, path, run_id, f"cannot read header: {exc}")
+    duplicates = sorted({name for name in header if header.count(name) > 1})
+    missing = [c.name for c in contract.columns if c.required and c.name not in header]
+    if not header or duplicates or missing:
+        problem = (f"duplicate columns {duplicates}" if duplicates else
+                   f"missing required columns {missing}" if header else "no header row")
+        return _whole_file_bad(connection, contract, path, run_id, problem)
+
+    names = {c.name for c in contract.columns}
+    columns = "{" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for n in header) + "}"
+    try:
+        connection.execute(
+            f"CREATE OR REPLACE TEMP TABLE landing_rows AS SELECT row_number() OVER () AS _record, *"
+            f" FROM read_csv(?, header = true, delim = ',', quote = '\"', escape = '\"',"
+            f" columns = {columns}, auto_detect = false, encoding = 'utf-8')",
+            [str(path)],
+        )
+    except duckdb.Error as exc:
+        return _whole_file_bad(connection, contract, path, run_id, str(exc).splitlines()[0])
+
+    values = ", ".join(
+        f"nullif(trim({q(c.name)}), '') AS {q(c.name)}" if c.name in header else f"NULL AS {q(c.name)}"
+        for c in contract.columns
+    )
+    extras = [n for n in header if n not in names]
+    extra_json = ("json_object(" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}', {q(n)}" for n in extras)
+                  + ")") if extras else "NULL::JSON"
+    reason, detail = _classify_sql(contract)
+    connection.execute(
+        f"CREATE OR REPLACE TEMP TABLE checked_rows AS SELECT *, {reason} AS _reason,"
+        f" {detail} AS _detail FROM (SELECT _record, {values}, {extra_json} AS _extra,"
+        f" to_json(landing_rows) AS _text FROM landing_rows)"
+    )
+    column_list = ", ".join(q(c.name) for c in contract.columns)
+    connection.execute(
+        f"INSERT INTO raw.{q(contract.table)} SELECT {column_list}, _extra, ?, _record, ?"
+        f" FROM checked_rows WHERE _reason IS NULL",
+        [str(path), run_id],
+    )
+    connection.execute(
+        "INSERT INTO ingest.quarantine SELECT ?, ?, ?, _record, left(_text, ?), _reason,"
+        " 'record ' || _record || ': ' || _detail FROM checked_rows WHERE _reason IS NOT NULL",
+        [run_id, contract.source, str(path), RECORD_TEXT_LIMIT],
+    )
+    loaded, quarantined = fetch_one(
+        connection, "SELECT count(*) FILTER (_reason IS NULL), count(*) FILTER (_reason IS NOT NULL)"
+        " FROM checked_rows",
+    )
+    connection.execute("DROP TABLE landing_rows; DROP TABLE checked_rows")
+    return loaded, quarantined
+
+
+def _whole_file_bad(connection, contract: CsvContract, path: Path, run_id: str, detail: str):
+    quarantine_file(connection, run_id, contract.source, path, "unparseable_file", detail)
+    return 0, _count_records(path)
+
+
+def _count_records(path: Path) -> int:
+    """Records in a file quarantined whole: its data rows as far as they can be read."""
+    try:
+        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+            return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+    except csv.Error:
+        return 0

@@ -1,0 +1,93 @@
+"""product/events/: Segment Spec calls, one a line -> raw.product_events.
+
+Every JSON object line is kept raw; `track` calls must carry a messageId, an identity
+(userId, else anonymousId), an event time (timestamp, else originalTimestamp, else receivedAt;
+a present but unparseable one is `bad_timestamp`, with no fallback) and properties.product_id.
+Other call types are kept raw and neither counted nor quarantined.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from orchestration.ingest.csv_files import TIMESTAMP_PATTERN
+from orchestration.ingest.json_files import count_lines, stage_json_lines
+from orchestration.ingest.landing import RECORD_TEXT_LIMIT, quarantine_file
+from orchestration.warehouse import fetch_one
+
+SOURCE = "product/events"
+FOLDER = "product/events"
+SUFFIXES = (".jsonl", ".jsonl.gz")
+RAW_DDL = """
+CREATE TABLE IF NOT EXISTS raw.product_events (
+    message_id VARCHAR, type VARCHAR, event VARCHAR, user_id VARCHAR, anonymous_id VARCHAR,
+    event_time VARCHAR, product_id VARCHAR, feature VARCHAR, payload JSON,
+    _file VARCHAR, _record BIGINT, _run_id VARCHAR
+)
+"""
+
+# Scalars as text whatever their JSON type (an id may be a number).
+_FIELDS = """
+    nullif(trim(payload ->> '$.type'), '') AS type,
+    nullif(trim(payload ->> '$.messageId'), '') AS message_id,
+    nullif(trim(payload ->> '$.event'), '') AS event,
+    nullif(trim(payload ->> '$.userId'), '') AS user_id,
+    nullif(trim(payload ->> '$.anonymousId'), '') AS anonymous_id,
+    coalesce(payload ->> '$.timestamp', payload ->> '$.originalTimestamp',
+             payload ->> '$.receivedAt') AS event_time,
+    CASE WHEN json_type(payload -> '$.properties') = 'OBJECT'
+         THEN nullif(trim(payload ->> '$.properties.product_id'), '') END AS product_id,
+    CASE WHEN json_type(payload -> '$.properties') = 'OBJECT'
+         THEN nullif(trim(payload ->> '$.properties.feature'), '') END AS feature
+"""
+
+_VERDICT = f"""
+    CASE WHEN NOT is_object THEN 'bad_json|not a JSON object'
+         WHEN type IS DISTINCT FROM 'track' THEN NULL
+         WHEN message_id IS NULL THEN 'missing_required|messageId is required'
+         WHEN coalesce(user_id, anonymous_id) IS NULL
+              THEN 'missing_required|userId or anonymousId is required'
+         WHEN event_time IS NULL
+              THEN 'missing_required|timestamp (or originalTimestamp, receivedAt) is required'
+         WHEN NOT regexp_full_match(event_time, '{TIMESTAMP_PATTERN}')
+              OR try_cast(event_time AS TIMESTAMPTZ) IS NULL
+              THEN 'bad_timestamp|event time ' || event_time
+                   || ' is not an ISO-8601 timestamp with an offset'
+         WHEN product_id IS NULL THEN 'missing_required|properties.product_id is required'
+    END
+"""
+
+
+def load_events_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> tuple[int, int]:
+    try:
+        stage_json_lines(connection, path, "landing_lines")
+    except duckdb.Error as exc:
+        quarantine_file(connection, run_id, SOURCE, path, "unparseable_file", str(exc).splitlines()[0])
+        return 0, count_lines(path)
+    connection.execute(
+        f"CREATE OR REPLACE TEMP TABLE checked_events AS SELECT *, {_VERDICT} AS _verdict FROM ("
+        f" SELECT _record, line, is_object, payload, {_FIELDS} FROM ("
+        "  SELECT _record, line, is_object, CASE WHEN is_object THEN line::JSON END AS payload"
+        "  FROM landing_lines))"
+    )
+    connection.execute(
+        "INSERT INTO raw.product_events SELECT message_id, type, event, user_id, anonymous_id,"
+        " event_time, product_id, feature, payload, ?, _record, ? FROM checked_events"
+        " WHERE _verdict IS NULL",
+        [str(path), run_id],
+    )
+    connection.execute(
+        "INSERT INTO ingest.quarantine SELECT ?, ?, ?, _record, left(line, ?),"
+        " split_part(_verdict, '|', 1), 'record ' || _record || ': ' || split_part(_verdict, '|', 2)"
+        " FROM checked_events WHERE _verdict IS NOT NULL",
+        [run_id, SOURCE, str(path), RECORD_TEXT_LIMIT],
+    )
+    counts = fetch_one(
+        connection,
+        "SELECT count(*) FILTER (_verdict IS NULL), count(*) FILTER (_verdict IS NOT NULL)"
+        " FROM checked_events",
+    )
+    connection.execute("DROP TABLE landing_lines; DROP TABLE checked_events")
+    return counts

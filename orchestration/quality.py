@@ -1,0 +1,132 @@
+"""The quality gate: Great Expectations suites (expectations/) as blocking Dagster asset checks.
+
+GX's SQL datasource does not work on DuckDB (every expectation fails with a hidden
+IndexError), so each frame is read from DuckDB into pandas and validated there.
+"""
+
+
+import dataclasses
+import functools
+import logging
+import os
+from typing import Any
+
+import dagster as dg
+import pandas as pd
+
+from expectations import kpi_values
+from expectations.framework import BLOCKING, CheckedFrame
+from orchestration import run_records
+from orchestration.resources import PipelineResource
+from orchestration.settings import Settings
+from orchestration.warehouse import read_only_connection
+
+os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
+
+
+@dataclasses.dataclass(frozen=True)
+class ExpectationOutcome:
+    frame: str
+    check_name: str
+    severity: str
+    passed: bool
+    observed: str
+
+
+@functools.cache
+def _gx_context():
+    import great_expectations as gx
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = {"globally": False}
+    return context
+
+
+def _describe(result: Any) -> str:
+    """The observed value and a few offending rows, as one line."""
+    if result.exception_info and result.exception_info.get("raised_exception"):
+        return "the expectation raised: " + str(result.exception_info.get("exception_message"))[:300]
+    found = result.result or {}
+    parts = []
+    if "observed_value" in found:
+        parts.append(f"observed {found['observed_value']!r}")
+    if found.get("unexpected_count"):
+        parts.append(f"{found['unexpected_count']} of {found.get('element_count')} rows unexpected")
+    sample = found.get("partial_unexpected_list") or []
+    if sample:
+        parts.append(f"e.g. {sample[:5]!r}")
+    return "; ".join(parts) or ("as expected" if result.success else "failed")
+
+
+def _check_name(frame: CheckedFrame, config: Any) -> str:
+    kwargs = config.kwargs
+    target = kwargs.get("column") or ",".join(kwargs.get("column_list") or []) or "table"
+    return f"{frame.name}: {config.type}({target})"
+
+
+def validate_frame(frame: CheckedFrame, data: pd.DataFrame, settings: Settings) -> list[ExpectationOutcome]:
+    import great_expectations as gx
+
+    context = _gx_context()
+    expectations = frame.expectations(settings)
+    suite = gx.ExpectationSuite(name=f"{frame.name}-{id(data)}", expectations=expectations)
+    source = context.data_sources.add_or_update_pandas(f"vmo-{frame.name}")
+    asset = source.add_dataframe_asset(f"{frame.name}-{id(data)}")
+    batch = asset.add_batch_definition_whole_dataframe("whole").get_batch(
+        batch_parameters={"dataframe": data}
+    )
+    result = batch.validate(suite)
+    outcomes = []
+    for item in result.results:
+        config = item.expectation_config
+        outcomes.append(ExpectationOutcome(
+            frame.name, _check_name(frame, config), config.meta.get("severity", BLOCKING),
+            bool(item.success), _describe(item),
+        ))
+    source.delete_asset(asset.name)
+    return outcomes
+
+
+def run_suite(settings: Settings, suite: list[CheckedFrame]) -> list[ExpectationOutcome]:
+    outcomes = []
+    connection = read_only_connection(settings.work_db)
+    try:
+        for frame in suite:
+            data = connection.execute(frame.sql, frame.params(settings)).df()
+            outcomes += validate_frame(frame, data, settings)
+    finally:
+        connection.close()
+    return outcomes
+
+
+def suite_check(asset_key: list[str], suite: list[CheckedFrame], name: str) -> dg.AssetChecksDefinition:
+    """One blocking asset check per suite: it fails (ERROR) when a blocking expectation fails."""
+
+    @dg.asset_check(asset=dg.AssetKey(asset_key), name=name, blocking=True,
+                    description=f"Great Expectations suite expectations/{name.removeprefix('gx_')}.py")
+    def _check(pipeline: PipelineResource) -> dg.AssetCheckResult:
+        settings = pipeline.settings
+        outcomes = run_suite(settings, suite)
+        asset = "/".join(asset_key)
+        run_records.record_check_results(
+            settings, pipeline.run_id,
+            [(asset, o.check_name, o.severity, o.passed, o.observed) for o in outcomes],
+        )
+        failed = [o for o in outcomes if not o.passed]
+        blocking = [o for o in failed if o.severity == BLOCKING]
+        return dg.AssetCheckResult(
+            passed=not failed,
+            severity=dg.AssetCheckSeverity.ERROR if blocking else dg.AssetCheckSeverity.WARN,
+            description="; ".join(f"{o.check_name}: {o.observed}" for o in failed) or None,
+            metadata={
+                "expectations": len(outcomes),
+                "failed_blocking": len(blocking),
+                "failed_warning": len(failed) - len(blocking),
+            },
+        )
+
+    return _check
+
+
+QUALITY_CHECKS = [suite_check(["analytics", "kpi_values"], kpi_values.SUITE, "gx_kpi_values")]

@@ -1,0 +1,95 @@
+"""The pipeline resource: one run's settings, its run record and the one-run-at-a-time lock.
+
+Every asset of the job takes this resource, so a run started by `vmo run`, the schedule, the
+sensor or the Dagster UI is recorded in `ops.runs` the same way: begun when the run's resources
+are set up, finished by the publish asset (published) or, at teardown, as blocked or failed.
+"""
+
+
+import fcntl
+from typing import IO
+
+import dagster as dg
+from pydantic import PrivateAttr
+
+from orchestration import run_records
+from orchestration.settings import Settings, load_settings
+
+
+class PipelineResource(dg.ConfigurableResource):
+    """Where to read, where to publish and the run's 'now'; empty means env, vmo.toml, default."""
+
+    landing_dir: str = ""
+    warehouse: str = ""
+    as_of: str = ""
+    config_file: str = ""
+
+    _settings: Settings | None = PrivateAttr(default=None)
+    _run_id: str | None = PrivateAttr(default=None)
+    _lock: IO | None = PrivateAttr(default=None)
+
+    def resolve_settings(self) -> Settings:
+        from pathlib import Path
+
+        return load_settings(
+            landing=Path(self.landing_dir) if self.landing_dir else None,
+            warehouse=Path(self.warehouse) if self.warehouse else None,
+            as_of=self.as_of or None,
+            config=Path(self.config_file) if self.config_file else None,
+        )
+
+    @property
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = self.resolve_settings()
+        return self._settings
+
+    @property
+    def run_id(self) -> str:
+        if self._run_id is None:
+            raise RuntimeError("the pipeline resource is used outside a run")
+        return self._run_id
+
+    def setup_for_execution(self, context: dg.InitResourceContext) -> None:
+        # One 'now' for the whole run, fixed when it starts.
+        self._settings = self.resolve_settings()
+        self._run_id = context.run_id or "adhoc"
+        self._settings.state_dir.mkdir(parents=True, exist_ok=True)
+        self._lock = self._settings.run_lock.open("w")
+        try:
+            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            context.log.info("another run holds %s; waiting for it to finish", self._settings.run_lock)
+            fcntl.flock(self._lock, fcntl.LOCK_EX)
+        run_records.begin_run(self._settings, self._run_id)
+
+    def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
+        try:
+            if self._settings is not None and self._run_id is not None:
+                close_unfinished_run(self._settings, self._run_id)
+        finally:
+            if self._lock is not None:
+                self._lock.close()  # releases the lock
+
+
+def close_unfinished_run(settings: Settings, run_id: str, failure: str | None = None) -> None:
+    """A run that did not publish is blocked (a blocking check failed) or failed."""
+    outcome, _ = run_records.run_record(settings, run_id)
+    if outcome is not None:
+        return
+    blocking = [row for row in run_records.failed_checks(settings, run_id) if row[2] == "blocking"]
+    if blocking:
+        run_records.finish_run(settings, run_id, "blocked", blocked_message(blocking))
+    else:
+        run_records.finish_run(
+            settings, run_id, "failed", failure or "the run stopped before publishing; see its Dagster logs"
+        )
+
+
+def blocked_message(failed: list[tuple[str, str, str, str]]) -> str:
+    """One paragraph: which blocking checks failed, what they observed."""
+    parts = [f"{check} on {asset} observed {observed}" for asset, check, _, observed in failed]
+    return (
+        f"Publishing blocked: {len(failed)} blocking check(s) failed: " + "; ".join(parts)
+        + ". The previously published warehouse was left as it was."
+    )

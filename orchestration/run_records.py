@@ -1,0 +1,149 @@
+"""The `ops` records (interfaces.md): every run, its check results, quarantine and landed files.
+
+They live in their own small DuckDB file beside the warehouse so that they stay current when a
+run publishes nothing. Writes are short (open, write, close) so readers are rarely kept waiting.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import time
+from collections.abc import Iterator
+
+import duckdb
+
+from orchestration.settings import Settings
+
+OPS_DDL = """
+CREATE SCHEMA IF NOT EXISTS ops;
+CREATE TABLE IF NOT EXISTS ops.runs (
+    run_id VARCHAR PRIMARY KEY, started_at TIMESTAMPTZ NOT NULL, finished_at TIMESTAMPTZ,
+    as_of DATE NOT NULL, outcome VARCHAR, message VARCHAR,
+    landing_dir VARCHAR, warehouse VARCHAR
+);
+CREATE TABLE IF NOT EXISTS ops.check_results (
+    run_id VARCHAR NOT NULL, asset VARCHAR NOT NULL, check_name VARCHAR NOT NULL,
+    severity VARCHAR NOT NULL, passed BOOLEAN NOT NULL, observed VARCHAR,
+    checked_at TIMESTAMPTZ NOT NULL DEFAULT now()
+);
+CREATE TABLE IF NOT EXISTS ops.quarantine (
+    run_id VARCHAR NOT NULL, source VARCHAR NOT NULL, file VARCHAR NOT NULL, record VARCHAR,
+    reason_code VARCHAR NOT NULL, detail VARCHAR, record_number BIGINT
+);
+CREATE TABLE IF NOT EXISTS ops.landed_files (
+    source VARCHAR NOT NULL, file VARCHAR NOT NULL, sha256 VARCHAR NOT NULL,
+    rows_loaded BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL, run_id VARCHAR NOT NULL,
+    landed_at TIMESTAMPTZ, duplicate_of VARCHAR
+);
+"""
+KILLED_MESSAGE = "the run ended without an outcome (killed or crashed); marked failed by run {run_id}"
+
+
+@contextlib.contextmanager
+def ops_connection(settings: Settings, attempts: int = 50) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A short read-write connection; waits while a reader (the dashboard) holds the file."""
+    settings.ops_db.parent.mkdir(parents=True, exist_ok=True)
+    for attempt in range(attempts):
+        try:
+            connection = duckdb.connect(str(settings.ops_db))
+            break
+        except duckdb.IOException:
+            if attempt == attempts - 1:
+                raise
+            time.sleep(0.1)
+    try:
+        connection.execute("SET TimeZone = 'UTC'")
+        connection.execute(OPS_DDL)
+        yield connection
+    finally:
+        connection.close()
+
+
+def begin_run(settings: Settings, run_id: str) -> None:
+    """Record the run as started, and mark runs that never finished as failed."""
+    with ops_connection(settings) as ops:
+        ops.execute(
+            "UPDATE ops.runs SET outcome = 'failed', finished_at = now(), message = ?"
+            " WHERE outcome IS NULL AND run_id <> ?",
+            [KILLED_MESSAGE.format(run_id=run_id), run_id],
+        )
+        ops.execute(
+            "INSERT INTO ops.runs (run_id, started_at, as_of, landing_dir, warehouse)"
+            " VALUES (?, now(), ?, ?, ?) ON CONFLICT DO NOTHING",
+            [run_id, settings.as_of, str(settings.landing_dir), str(settings.warehouse)],
+        )
+
+
+def record_check_results(settings: Settings, run_id: str, rows: list[tuple]) -> None:
+    """rows: (asset, check_name, severity, passed, observed)."""
+    if not rows:
+        return
+    with ops_connection(settings) as ops:
+        ops.executemany(
+            "INSERT INTO ops.check_results (run_id, asset, check_name, severity, passed, observed)"
+            " VALUES (?, ?, ?, ?, ?, ?)",
+            [(run_id, *row) for row in rows],
+        )
+
+
+def sync_ingest_records(settings: Settings, work: duckdb.DuckDBPyConnection) -> int:
+    """Copy ledger rows (and their quarantine) that ops lacks from the working database.
+
+    The working database is written first, in the same transaction as the raw rows; a run
+    killed before this copy is made whole by the next run's. Returns the files copied.
+    """
+    with ops_connection(settings) as ops:
+        known = set(ops.execute("SELECT source, file, sha256 FROM ops.landed_files").fetchall())
+    landed = [
+        row for row in work.execute(
+            "SELECT source, file, sha256, rows_loaded, rows_quarantined, run_id, landed_at,"
+            " duplicate_of FROM ingest.landed_files ORDER BY landed_at"
+        ).fetchall()
+        if row[:3] not in known
+    ]
+    if not landed:
+        return 0
+    files = sorted({(row[5], row[0], row[1]) for row in landed})
+    quarantined = work.execute(
+        "SELECT q.run_id, q.source, q.file, q.record, q.reason_code, q.detail, q.record_number"
+        " FROM ingest.quarantine AS q"
+        " JOIN (SELECT unnest(?::VARCHAR[]) AS run_id, unnest(?::VARCHAR[]) AS source,"
+        "       unnest(?::VARCHAR[]) AS file) AS f USING (run_id, source, file)",
+        [[f[0] for f in files], [f[1] for f in files], [f[2] for f in files]],
+    ).fetchall()
+    with ops_connection(settings) as ops:
+        ops.execute("BEGIN TRANSACTION")
+        ops.executemany("INSERT INTO ops.landed_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", landed)
+        if quarantined:
+            ops.executemany("INSERT INTO ops.quarantine VALUES (?, ?, ?, ?, ?, ?, ?)", quarantined)
+        ops.execute("COMMIT")
+    return len(landed)
+
+
+def finish_run(settings: Settings, run_id: str, outcome: str, message: str) -> None:
+    with ops_connection(settings) as ops:
+        ops.execute(
+            "UPDATE ops.runs SET outcome = ?, message = ?, finished_at = now() WHERE run_id = ?",
+            [outcome, message, run_id],
+        )
+
+
+def run_record(settings: Settings, run_id: str) -> tuple[str | None, str | None]:
+    with ops_connection(settings) as ops:
+        rows = ops.execute("SELECT outcome, message FROM ops.runs WHERE run_id = ?", [run_id]).fetchall()
+    return rows[0] if rows else (None, None)
+
+
+def failed_checks(settings: Settings, run_id: str) -> list[tuple[str, str, str, str]]:
+    """(asset, check_name, severity, observed) of this run's failed expectations, blocking first."""
+    with ops_connection(settings) as ops:
+        return ops.execute(
+            "SELECT asset, check_name, severity, observed FROM ops.check_results"
+            " WHERE run_id = ? AND NOT passed ORDER BY severity = 'warning', asset, check_name",
+            [run_id],
+        ).fetchall()
+
+
+def utc_now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)

@@ -1,0 +1,65 @@
+"""`vmo run`: the Dagster job executed in process, its outcome read back from `ops.runs`."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+
+import dagster as dg
+
+from orchestration import run_records
+from orchestration.ingest.landing import LandingError, check_landing_folder
+from orchestration.resources import PipelineResource, close_unfinished_run
+from orchestration.settings import Settings
+
+__all__ = ["LandingError", "RunOutcome", "run_pipeline"]
+
+
+@dataclasses.dataclass(frozen=True)
+class RunOutcome:
+    run_id: str
+    outcome: str  # published, blocked or failed
+    message: str
+
+    def summary(self) -> str:
+        return f"run {self.run_id}: {self.outcome}. {self.message}"
+
+
+def _first_failure(result: dg.ExecuteInProcessResult) -> str | None:
+    for event in result.all_events:
+        if event.is_step_failure and event.step_failure_data and event.step_failure_data.error:
+            error = event.step_failure_data.error
+            cause = error.cause.message.strip() if error.cause else ""
+            return f"step {event.step_key} failed: {error.message.strip()} {cause}".strip()[:2000]
+    return None
+
+
+def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
+    """Ingest -> dbt build -> checks -> publish, through the same definitions `dagster dev` shows."""
+    check_landing_folder(settings.landing_dir)
+    from orchestration.definitions import PIPELINE_JOB, defs
+
+    if quiet:
+        logging.getLogger("dagster").setLevel(logging.WARNING)
+    pipeline = PipelineResource(
+        landing_dir=str(settings.landing_dir),
+        warehouse=str(settings.warehouse),
+        as_of=settings.as_of.isoformat(),
+        config_file=str(settings.config_file or ""),
+    )
+    job = defs.resolve_job_def(PIPELINE_JOB)
+    result = job.execute_in_process(
+        run_config={
+            "resources": {"pipeline": {"config": pipeline.model_dump()}},
+            "loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO"}}},
+        },
+        raise_on_error=False,
+    )
+    failure = _first_failure(result)
+    close_unfinished_run(settings, result.run_id, failure)
+    outcome, message = run_records.run_record(settings, result.run_id)
+    if outcome == "failed" and failure and message != failure:
+        # The resource's teardown could not know which step failed; the result does.
+        run_records.finish_run(settings, result.run_id, "failed", failure)
+        message = failure
+    return RunOutcome(result.run_id, outcome or "failed", message or failure or "")

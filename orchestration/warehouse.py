@@ -1,0 +1,47 @@
+"""DuckDB connections: the working database (raw tables and the dbt build) and the ops records."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+from orchestration.settings import Settings
+
+
+def configure(connection: duckdb.DuckDBPyConnection, settings: Settings) -> None:
+    """Every timestamp is computed in UTC; memory and threads come from configuration."""
+    connection.execute("SET TimeZone = 'UTC'")
+    connection.execute(f"SET threads = {int(settings.duckdb_threads)}")
+    connection.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
+    connection.execute("SET temp_directory = ?", [str(settings.state_dir / "tmp")])
+
+
+@contextlib.contextmanager
+def work_connection(settings: Settings) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A read-write connection to the working database, closed (and so unlocked) on exit."""
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    connection = duckdb.connect(str(settings.work_db))
+    try:
+        configure(connection, settings)
+        yield connection
+    finally:
+        connection.close()
+
+
+def fetch_one(connection: duckdb.DuckDBPyConnection, sql: str, params: list | None = None):
+    """The first row of a query, the result read to its end (DuckDB 2 requires that)."""
+    rows = connection.execute(sql, params or []).fetchall()
+    return rows[0] if rows else None
+
+
+def quote_identifier(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def read_only_connection(path: Path) -> duckdb.DuckDBPyConnection:
+    connection = duckdb.connect(str(path), read_only=True)
+    connection.execute("SET TimeZone = 'UTC'")
+    return connection
