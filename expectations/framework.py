@@ -22,6 +22,8 @@ class CheckedFrame:
     expectations: Callable[[object], list[gx.expectations.Expectation]]
     # Query parameters, from the run's settings.
     params: Callable[[object], list] = lambda settings: []
+    # What the frame covers in this run, in words, for messages ("organisation, 2025-08").
+    scope: Callable[[object], str] = lambda settings: ""
 
 
 def expectation(cls, severity: str, **kwargs) -> gx.expectations.Expectation:

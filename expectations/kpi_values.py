@@ -47,6 +47,7 @@ SUITE = [
         sql="SELECT kpi_id FROM analytics.kpi_values WHERE entity_type = 'organisation'"
             " AND period_grain = 'month' AND period_start = ?",
         params=lambda settings: [latest_complete_month(settings.as_of)],
+        scope=lambda settings: f"organisation, month {latest_complete_month(settings.as_of):%Y-%m}",
         expectations=lambda settings: [
             expectation(E.ExpectColumnDistinctValuesToContainSet, BLOCKING, column="kpi_id",
                         value_set=sorted(settings.required_monthly_kpis)),

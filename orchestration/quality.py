@@ -44,13 +44,17 @@ def _gx_context():
 
 
 def _describe(result: Any) -> str:
-    """The observed value and a few offending rows, as one line."""
+    """What the expectation saw and a few offending rows, as one line."""
     if result.exception_info and result.exception_info.get("raised_exception"):
         return "the expectation raised: " + str(result.exception_info.get("exception_message"))[:300]
     found = result.result or {}
+    kwargs = result.expectation_config.kwargs
     parts = []
-    if "observed_value" in found:
-        parts.append(f"observed {found['observed_value']!r}")
+    if "value_set" in kwargs and "observed_value" in found:
+        missing = sorted(set(kwargs["value_set"]) - set(found["observed_value"] or []))
+        parts.append(f"missing {missing}" if missing else f"found {kwargs['value_set']}")
+    elif "observed_value" in found:
+        parts.append(f"{found['observed_value']!r}")
     if found.get("unexpected_count"):
         parts.append(f"{found['unexpected_count']} of {found.get('element_count')} rows unexpected")
     sample = found.get("partial_unexpected_list") or []
@@ -59,10 +63,11 @@ def _describe(result: Any) -> str:
     return "; ".join(parts) or ("as expected" if result.success else "failed")
 
 
-def _check_name(frame: CheckedFrame, config: Any) -> str:
+def _check_name(frame: CheckedFrame, config: Any, settings: Settings) -> str:
     kwargs = config.kwargs
     target = kwargs.get("column") or ",".join(kwargs.get("column_list") or []) or "table"
-    return f"{frame.name}: {config.type}({target})"
+    scope = frame.scope(settings)
+    return f"{frame.name}: {config.type}({target})" + (f" [{scope}]" if scope else "")
 
 
 def validate_frame(frame: CheckedFrame, data: pd.DataFrame, settings: Settings) -> list[ExpectationOutcome]:
@@ -81,7 +86,7 @@ def validate_frame(frame: CheckedFrame, data: pd.DataFrame, settings: Settings) 
     for item in result.results:
         config = item.expectation_config
         outcomes.append(ExpectationOutcome(
-            frame.name, _check_name(frame, config), config.meta.get("severity", BLOCKING),
+            frame.name, _check_name(frame, config, settings), config.meta.get("severity", BLOCKING),
             bool(item.success), _describe(item),
         ))
     source.delete_asset(asset.name)

@@ -88,7 +88,7 @@ def close_unfinished_run(settings: Settings, run_id: str, failure: str | None = 
 
 def blocked_message(failed: list[tuple[str, str, str, str]]) -> str:
     """One paragraph: which blocking checks failed, what they observed."""
-    parts = [f"{check} on {asset} observed {observed}" for asset, check, _, observed in failed]
+    parts = [f"{check} on {asset}: {observed}" for asset, check, _, observed in failed]
     return (
         f"Publishing blocked: {len(failed)} blocking check(s) failed: " + "; ".join(parts)
         + ". The previously published warehouse was left as it was."

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
-import logging
 
 import dagster as dg
 
@@ -39,8 +39,6 @@ def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
     check_landing_folder(settings.landing_dir)
     from orchestration.definitions import PIPELINE_JOB, defs
 
-    if quiet:
-        logging.getLogger("dagster").setLevel(logging.WARNING)
     pipeline = PipelineResource(
         landing_dir=str(settings.landing_dir),
         warehouse=str(settings.warehouse),
@@ -48,14 +46,23 @@ def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
         config_file=str(settings.config_file or ""),
     )
     job = defs.resolve_job_def(PIPELINE_JOB)
-    result = job.execute_in_process(
-        run_config={
-            "resources": {"pipeline": {"config": pipeline.model_dump()}},
-            "loggers": {"console": {"config": {"log_level": "WARNING" if quiet else "INFO"}}},
-        },
-        raise_on_error=False,
-    )
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    log_path = settings.state_dir / "last_run.log"
+    # dbt's and Dagster's own output go to the run log; the caller prints the outcome.
+    with log_path.open("w", encoding="utf-8") as log, contextlib.ExitStack() as stack:
+        if quiet:
+            stack.enter_context(contextlib.redirect_stdout(log))
+            stack.enter_context(contextlib.redirect_stderr(log))
+        result = job.execute_in_process(
+            run_config={
+                "resources": {"pipeline": {"config": pipeline.model_dump()}},
+                "loggers": {"console": {"config": {"log_level": "INFO"}}},
+            },
+            raise_on_error=False,
+        )
     failure = _first_failure(result)
+    if failure:
+        failure += f" (full log: {log_path})"
     close_unfinished_run(settings, result.run_id, failure)
     outcome, message = run_records.run_record(settings, result.run_id)
     if outcome == "failed" and failure and message != failure:

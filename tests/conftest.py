@@ -1,0 +1,73 @@
+"""Shared test helpers: landing folders written in the test, pipeline runs, warehouse reads."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.runner import RunOutcome, run_pipeline
+from orchestration.settings import Settings, load_settings
+
+SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
+SHARED = SAMPLES.parent
+
+
+def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.writer(handle)
+        writer.writerow(header)
+        writer.writerows([["" if v is None else v for v in row] for row in rows])
+    return path
+
+
+def write_jsonl(path: Path, records: list[object]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records),
+                    encoding="utf-8")
+    return path
+
+
+def settings_for(tmp: Path, landing: Path, as_of: str) -> Settings:
+    return load_settings(landing=landing, warehouse=tmp / "published" / "warehouse.duckdb",
+                         as_of=as_of, environ={})
+
+
+def run(settings: Settings) -> RunOutcome:
+    return run_pipeline(settings)
+
+
+def query(path: Path, sql: str, params: list | None = None) -> list[tuple]:
+    connection = duckdb.connect(str(path), read_only=True)
+    try:
+        return connection.execute(sql, params or []).fetchall()
+    finally:
+        connection.close()
+
+
+def kpi_rows(warehouse: Path, kpi_id: str) -> dict[tuple, tuple]:
+    """(entity_type, entity_id, grain, period_start) -> (value, numerator, denominator, sample_size, status, target)."""
+    rows = query(warehouse, "SELECT entity_type, entity_id, period_grain, period_start, value,"
+                            " numerator, denominator, sample_size, status, target"
+                            " FROM analytics.kpi_values WHERE kpi_id = ?", [kpi_id])
+    return {(r[0], r[1], r[2], r[3]): tuple(r[4:]) for r in rows}
+
+
+def day(text: str) -> dt.date:
+    return dt.date.fromisoformat(text)
+
+
+@pytest.fixture(scope="session")
+def demo_run(tmp_path_factory) -> tuple[Settings, RunOutcome]:
+    """A small generated organisation, run once through the whole pipeline for many tests."""
+    from orchestration.demo.generator import generate
+
+    base = tmp_path_factory.mktemp("demo")
+    generate(base / "landing", "S", 7, day("2024-10-01"), day("2025-06-30"))
+    settings = settings_for(base, base / "landing", "2025-06-30")
+    return settings, run(settings)
