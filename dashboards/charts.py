@@ -13,13 +13,20 @@ def kpi_trend_chart(trend: pd.DataFrame, title: str, unit: str) -> alt.Chart:
     axis_format = ".0%" if unit == "ratio" else ",.0f" if unit in ("count", "users") else ",.2f"
     base = alt.Chart(trend).encode(x=alt.X("period_start:T", title=None))
     line = base.mark_line(color="#90a4ae").encode(
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=axis_format)))
+        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=axis_format))
+    )
     points = base.mark_circle(size=70).encode(
         y="value:Q",
-        color=alt.Color("status:N", scale=alt.Scale(domain=list(RAG_COLOURS),
-                                                     range=list(RAG_COLOURS.values())), legend=None),
-        tooltip=[alt.Tooltip("period_start:T", title="period"),
-                 alt.Tooltip("value:Q", format=axis_format), "status:N"],
+        color=alt.Color(
+            "status:N",
+            scale=alt.Scale(domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values())),
+            legend=None,
+        ),
+        tooltip=[
+            alt.Tooltip("period_start:T", title="period"),
+            alt.Tooltip("value:Q", format=axis_format),
+            "status:N",
+        ],
     )
     layers = [line, points]
     if trend["target"].notna().any():

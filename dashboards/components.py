@@ -28,8 +28,9 @@ def period_filters(version: tuple[str, int]):
     params = st.query_params
     grains = ["month", "quarter"]
     grain = params.get("grain", "month")
-    grain = st.sidebar.radio("Grain", grains, index=grains.index(grain) if grain in grains else 0,
-                             horizontal=True)
+    grain = st.sidebar.radio(
+        "Grain", grains, index=grains.index(grain) if grain in grains else 0, horizontal=True
+    )
     available = queries.periods(version, grain)
     if not available:
         return grain, None
@@ -49,11 +50,11 @@ def kpi_card(row: pd.Series) -> None:
     st.markdown(
         f"""<div style="border-left: 6px solid {colour}; padding: 0.4rem 0.8rem; margin-bottom: 0.3rem;
         background: #fafafa; border-radius: 4px">
-        <div style="font-size: 0.85rem; color: #455a64">{html.escape(str(row['kpi_name']))}</div>
+        <div style="font-size: 0.85rem; color: #455a64">{html.escape(str(row["kpi_name"]))}</div>
         <div style="font-size: 1.6rem; font-weight: 600">{html.escape(value)}
         <span style="font-size: 0.9rem; color: #607d8b">{arrow}</span></div>
         <div style="font-size: 0.8rem"><span style="color: {colour}; font-weight: 600">
-        {html.escape(str(row['status']).upper())}</span> {html.escape(target)}</div></div>""",
+        {html.escape(str(row["status"]).upper())}</span> {html.escape(target)}</div></div>""",
         unsafe_allow_html=True,
     )
     with st.popover("How is this computed?", use_container_width=True):

@@ -33,8 +33,10 @@ def format_period(start: dt.date, grain: str) -> str:
 
 
 def trend_arrow(value: float | None, previous: float | None) -> str:
-    if value is None or previous is None or any(
-        isinstance(v, float) and math.isnan(v) for v in (value, previous)
+    if (
+        value is None
+        or previous is None
+        or any(isinstance(v, float) and math.isnan(v) for v in (value, previous))
     ):
         return ""
     return "▲" if value > previous else "▼" if value < previous else "■"

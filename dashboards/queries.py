@@ -89,8 +89,14 @@ def entity_kpis(version: tuple[str, int], entity_type: str, grain: str, period_s
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def kpi_trend(version: tuple[str, int], entity_type: str, entity_id: str, grain: str,
-              until, periods_back: int = 12) -> pd.DataFrame:
+def kpi_trend(
+    version: tuple[str, int],
+    entity_type: str,
+    entity_id: str,
+    grain: str,
+    until,
+    periods_back: int = 12,
+) -> pd.DataFrame:
     """One entity's KPI values over the last `periods_back` periods up to `until`."""
     return _query(
         version,
@@ -107,5 +113,8 @@ def kpi_trend(version: tuple[str, int], entity_type: str, entity_id: str, grain:
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def portfolios(version: tuple[str, int]) -> pd.DataFrame:
-    return _query(version, "SELECT portfolio_id, portfolio_name, executive_owner"
-                           " FROM analytics.dim_portfolios ORDER BY portfolio_id")
+    return _query(
+        version,
+        "SELECT portfolio_id, portfolio_name, executive_owner"
+        " FROM analytics.dim_portfolios ORDER BY portfolio_id",
+    )

@@ -19,25 +19,36 @@ SUITE = [
             expectation(E.ExpectTableRowCountToBeBetween, BLOCKING, min_value=1),
             expectation(E.ExpectCompoundColumnsToBeUnique, BLOCKING, column_list=KEY),
             *[expectation(E.ExpectColumnValuesToNotBeNull, BLOCKING, column=c) for c in [*KEY, "status"]],
-            expectation(E.ExpectColumnValuesToBeInSet, BLOCKING, column="entity_type",
-                        value_set=["initiative", "product", "portfolio", "organisation"]),
-            expectation(E.ExpectColumnValuesToBeInSet, BLOCKING, column="period_grain",
-                        value_set=["month", "quarter"]),
-            expectation(E.ExpectColumnValuesToBeInSet, BLOCKING, column="status",
-                        value_set=["green", "amber", "red", "unrated"]),
+            expectation(
+                E.ExpectColumnValuesToBeInSet,
+                BLOCKING,
+                column="entity_type",
+                value_set=["initiative", "product", "portfolio", "organisation"],
+            ),
+            expectation(
+                E.ExpectColumnValuesToBeInSet,
+                BLOCKING,
+                column="period_grain",
+                value_set=["month", "quarter"],
+            ),
+            expectation(
+                E.ExpectColumnValuesToBeInSet,
+                BLOCKING,
+                column="status",
+                value_set=["green", "amber", "red", "unrated"],
+            ),
             expectation(E.ExpectColumnValuesToBeBetween, BLOCKING, column="sample_size", min_value=0),
         ],
     ),
     CheckedFrame(
         name="kpi_values_rates",
         sql="SELECT v.* FROM analytics.kpi_values AS v"
-            " JOIN analytics.kpi_definitions AS d USING (kpi_id)"
-            " WHERE d.unit = 'ratio' AND NOT list_contains(?, v.kpi_id)",
+        " JOIN analytics.kpi_definitions AS d USING (kpi_id)"
+        " WHERE d.unit = 'ratio' AND NOT list_contains(?, v.kpi_id)",
         params=lambda settings: [SIGNED_RATIOS],
         expectations=lambda settings: [
             # Rates are fractions in [0, 1] (kpi-taxonomy.md, Conventions).
-            expectation(E.ExpectColumnValuesToBeBetween, BLOCKING, column="value",
-                        min_value=0, max_value=1),
+            expectation(E.ExpectColumnValuesToBeBetween, BLOCKING, column="value", min_value=0, max_value=1),
         ],
     ),
     CheckedFrame(
@@ -45,12 +56,16 @@ SUITE = [
         # missing landed files: it must not replace the one executives are reading.
         name="kpi_values_organisation_latest_complete_month",
         sql="SELECT kpi_id FROM analytics.kpi_values WHERE entity_type = 'organisation'"
-            " AND period_grain = 'month' AND period_start = ?",
+        " AND period_grain = 'month' AND period_start = ?",
         params=lambda settings: [latest_complete_month(settings.as_of)],
         scope=lambda settings: f"organisation, month {latest_complete_month(settings.as_of):%Y-%m}",
         expectations=lambda settings: [
-            expectation(E.ExpectColumnDistinctValuesToContainSet, BLOCKING, column="kpi_id",
-                        value_set=sorted(settings.required_monthly_kpis)),
+            expectation(
+                E.ExpectColumnDistinctValuesToContainSet,
+                BLOCKING,
+                column="kpi_id",
+                value_set=sorted(settings.required_monthly_kpis),
+            ),
         ],
     ),
 ]

@@ -31,12 +31,16 @@ LandingOpt = Annotated[
 WarehouseOpt = Annotated[
     Path | None,
     typer.Option(
-        "--warehouse", help="Published DuckDB file [env VMO_WAREHOUSE; default data/warehouse.duckdb]."
+        "--warehouse",
+        help="Published DuckDB file [env VMO_WAREHOUSE; default data/warehouse.duckdb].",
     ),
 ]
 AsOfOpt = Annotated[
     str | None,
-    typer.Option("--as-of", help="The pipeline's 'now', YYYY-MM-DD, inclusive [env VMO_AS_OF; default today, UTC]."),
+    typer.Option(
+        "--as-of",
+        help="The pipeline's 'now', YYYY-MM-DD, inclusive [env VMO_AS_OF; default today, UTC].",
+    ),
 ]
 ConfigOpt = Annotated[
     Path | None,
@@ -85,8 +89,13 @@ def generate(
     from orchestration.demo.generator import generate as generate_files
 
     try:
-        summary = generate_files(out, _check_scale(scale), seed, _date_option(start, "--start"),
-                                 _date_option(end, "--end"))
+        summary = generate_files(
+            out,
+            _check_scale(scale),
+            seed,
+            _date_option(start, "--start"),
+            _date_option(end, "--end"),
+        )
     except ValueError as exc:
         raise _fail(str(exc)) from exc
     records = ", ".join(f"{k} {v}" for k, v in summary.records.items())
@@ -131,9 +140,23 @@ def dashboard(
 def _serve_dashboard(settings: Settings, port: int) -> int:
     app_path = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
     env = {**os.environ, "VMO_WAREHOUSE": str(settings.warehouse)}
-    command = [sys.executable, "-m", "streamlit", "run", str(app_path),
-               "--server.address", "127.0.0.1", "--server.port", str(port),
-               "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app_path),
+        "--server.address",
+        "127.0.0.1",
+        "--server.port",
+        str(port),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--client.toolbarMode",
+        "viewer",
+    ]
     typer.echo(f"dashboard on http://127.0.0.1:{port}/ (warehouse {settings.warehouse})")
     try:
         return subprocess.call(command, env=env)
@@ -149,7 +172,8 @@ def demo(
     warehouse: WarehouseOpt = None,
     port: Annotated[int, typer.Option("--port", help="Dashboard port on 127.0.0.1.")] = 8501,
     no_dashboard: Annotated[
-        bool, typer.Option("--no-dashboard", help="Stop after publishing; do not serve the dashboard.")
+        bool,
+        typer.Option("--no-dashboard", help="Stop after publishing; do not serve the dashboard."),
     ] = False,
 ) -> None:
     """Generate demo data into the landing folder, run the pipeline, start the dashboard."""
@@ -167,5 +191,5 @@ def demo(
         raise typer.Exit(_serve_dashboard(settings, port))
 
 
-def main() -> None:  # pragma: no cover - console entry point
+if __name__ == "__main__":
     app()

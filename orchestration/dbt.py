@@ -1,6 +1,5 @@
 """The dbt project as Dagster assets: staging -> intermediate -> marts, tests as asset checks."""
 
-
 import json
 import os
 from collections.abc import Mapping
@@ -24,7 +23,9 @@ def _manifest_is_stale() -> bool:
     if not manifest.exists():
         return True
     built = manifest.stat().st_mtime
-    sources = [p for folder in ("models", "macros", "seeds", "tests") for p in (DBT_PROJECT_DIR / folder).rglob("*")]
+    sources = [
+        p for folder in ("models", "macros", "seeds", "tests") for p in (DBT_PROJECT_DIR / folder).rglob("*")
+    ]
     sources.append(DBT_PROJECT_DIR / "dbt_project.yml")
     return any(p.is_file() and p.stat().st_mtime > built for p in sources)
 
@@ -48,8 +49,11 @@ class VmoDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if dbt_resource_props["resource_type"] == "model" and len(fqn) > 2 else "marts"
 
 
-@dbt_assets(manifest=dbt_project.manifest_path, project=dbt_project,
-            dagster_dbt_translator=VmoDbtTranslator())
+@dbt_assets(
+    manifest=dbt_project.manifest_path,
+    project=dbt_project,
+    dagster_dbt_translator=VmoDbtTranslator(),
+)
 def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineResource):
     """dbt build: every model, seed and data test, against this run's working database."""
     settings = pipeline.settings

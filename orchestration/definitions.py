@@ -4,7 +4,6 @@
 job in process (orchestration/runner.py).
 """
 
-
 import dagster as dg
 
 from orchestration.dbt import dbt_resource, vmo_dbt_models

@@ -6,7 +6,6 @@ one; nobody ever sees half a file or waits for a lock, and a crash before the re
 the previous warehouse exactly as it was.
 """
 
-
 import os
 from pathlib import Path
 
@@ -99,12 +98,15 @@ def published_warehouse(pipeline: PipelineResource) -> dg.MaterializeResult:
     rows = publish_warehouse(settings, pipeline.run_id)
     kpi_rows = rows.get("analytics.kpi_values", 0)
     run_records.finish_run(
-        settings, pipeline.run_id, "published",
-        f"published {settings.warehouse} as of {settings.as_of}: {kpi_rows} KPI values, "
-        f"{len(rows)} tables",
+        settings,
+        pipeline.run_id,
+        "published",
+        f"published {settings.warehouse} as of {settings.as_of}: {kpi_rows} KPI values, {len(rows)} tables",
     )
-    return dg.MaterializeResult(metadata={
-        "path": dg.MetadataValue.path(str(settings.warehouse)),
-        "tables": len(rows),
-        "kpi_values": kpi_rows,
-    })
+    return dg.MaterializeResult(
+        metadata={
+            "path": dg.MetadataValue.path(str(settings.warehouse)),
+            "tables": len(rows),
+            "kpi_values": kpi_rows,
+        }
+    )

@@ -4,7 +4,6 @@ GX's SQL datasource does not work on DuckDB (every expectation fails with a hidd
 IndexError), so each frame is read from DuckDB into pandas and validated there.
 """
 
-
 import dataclasses
 import functools
 import logging
@@ -85,10 +84,15 @@ def validate_frame(frame: CheckedFrame, data: pd.DataFrame, settings: Settings) 
     outcomes = []
     for item in result.results:
         config = item.expectation_config
-        outcomes.append(ExpectationOutcome(
-            frame.name, _check_name(frame, config, settings), config.meta.get("severity", BLOCKING),
-            bool(item.success), _describe(item),
-        ))
+        outcomes.append(
+            ExpectationOutcome(
+                frame.name,
+                _check_name(frame, config, settings),
+                config.meta.get("severity", BLOCKING),
+                bool(item.success),
+                _describe(item),
+            )
+        )
     source.delete_asset(asset.name)
     return outcomes
 
@@ -108,14 +112,19 @@ def run_suite(settings: Settings, suite: list[CheckedFrame]) -> list[Expectation
 def suite_check(asset_key: list[str], suite: list[CheckedFrame], name: str) -> dg.AssetChecksDefinition:
     """One blocking asset check per suite: it fails (ERROR) when a blocking expectation fails."""
 
-    @dg.asset_check(asset=dg.AssetKey(asset_key), name=name, blocking=True,
-                    description=f"Great Expectations suite expectations/{name.removeprefix('gx_')}.py")
+    @dg.asset_check(
+        asset=dg.AssetKey(asset_key),
+        name=name,
+        blocking=True,
+        description=f"Great Expectations suite expectations/{name.removeprefix('gx_')}.py",
+    )
     def _check(pipeline: PipelineResource) -> dg.AssetCheckResult:
         settings = pipeline.settings
         outcomes = run_suite(settings, suite)
         asset = "/".join(asset_key)
         run_records.record_check_results(
-            settings, pipeline.run_id,
+            settings,
+            pipeline.run_id,
             [(asset, o.check_name, o.severity, o.passed, o.observed) for o in outcomes],
         )
         failed = [o for o in outcomes if not o.passed]

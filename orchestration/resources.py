@@ -5,7 +5,6 @@ sensor or the Dagster UI is recorded in `ops.runs` the same way: begun when the 
 are set up, finished by the publish asset (published) or, at teardown, as blocked or failed.
 """
 
-
 import fcntl
 from typing import IO
 
@@ -82,7 +81,10 @@ def close_unfinished_run(settings: Settings, run_id: str, failure: str | None = 
         run_records.finish_run(settings, run_id, "blocked", blocked_message(blocking))
     else:
         run_records.finish_run(
-            settings, run_id, "failed", failure or "the run stopped before publishing; see its Dagster logs"
+            settings,
+            run_id,
+            "failed",
+            failure or "the run stopped before publishing; see its Dagster logs",
         )
 
 
@@ -90,6 +92,7 @@ def blocked_message(failed: list[tuple[str, str, str, str]]) -> str:
     """One paragraph: which blocking checks failed, what they observed."""
     parts = [f"{check} on {asset}: {observed}" for asset, check, _, observed in failed]
     return (
-        f"Publishing blocked: {len(failed)} blocking check(s) failed: " + "; ".join(parts)
+        f"Publishing blocked: {len(failed)} blocking check(s) failed: "
+        + "; ".join(parts)
         + ". The previously published warehouse was left as it was."
     )

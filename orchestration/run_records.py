@@ -96,7 +96,8 @@ def sync_ingest_records(settings: Settings, work: duckdb.DuckDBPyConnection) -> 
     with ops_connection(settings) as ops:
         known = set(ops.execute("SELECT source, file, sha256 FROM ops.landed_files").fetchall())
     landed = [
-        row for row in work.execute(
+        row
+        for row in work.execute(
             "SELECT source, file, sha256, rows_loaded, rows_quarantined, run_id, landed_at,"
             " duplicate_of FROM ingest.landed_files ORDER BY landed_at"
         ).fetchall()

@@ -94,8 +94,7 @@ def _status_categories(key: str, value: Any) -> tuple[tuple[str, str], ...]:
     for name, category in value.items():
         if category not in STATUS_CATEGORIES:
             raise SettingsError(
-                f"{key}.{name!r}: category must be one of {', '.join(STATUS_CATEGORIES)}, "
-                f"got {category!r}"
+                f"{key}.{name!r}: category must be one of {', '.join(STATUS_CATEGORIES)}, got {category!r}"
             )
         pairs.append((name.strip().lower(), category))
     return tuple(sorted(pairs))

@@ -1,6 +1,5 @@
 """When runs start unattended: every day, and whenever new files land."""
 
-
 import hashlib
 import json
 

@@ -28,14 +28,17 @@ def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:
 
 def write_jsonl(path: Path, records: list[object]) -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text("".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records),
-                    encoding="utf-8")
+    path.write_text(
+        "".join((r if isinstance(r, str) else json.dumps(r)) + "\n" for r in records),
+        encoding="utf-8",
+    )
     return path
 
 
 def settings_for(tmp: Path, landing: Path, as_of: str) -> Settings:
-    return load_settings(landing=landing, warehouse=tmp / "published" / "warehouse.duckdb",
-                         as_of=as_of, environ={})
+    return load_settings(
+        landing=landing, warehouse=tmp / "published" / "warehouse.duckdb", as_of=as_of, environ={}
+    )
 
 
 def run(settings: Settings) -> RunOutcome:
@@ -51,10 +54,15 @@ def query(path: Path, sql: str, params: list | None = None) -> list[tuple]:
 
 
 def kpi_rows(warehouse: Path, kpi_id: str) -> dict[tuple, tuple]:
-    """(entity_type, entity_id, grain, period_start) -> (value, numerator, denominator, sample_size, status, target)."""
-    rows = query(warehouse, "SELECT entity_type, entity_id, period_grain, period_start, value,"
-                            " numerator, denominator, sample_size, status, target"
-                            " FROM analytics.kpi_values WHERE kpi_id = ?", [kpi_id])
+    """(entity_type, entity_id, grain, period_start) ->
+    (value, numerator, denominator, sample_size, status, target)."""
+    rows = query(
+        warehouse,
+        "SELECT entity_type, entity_id, period_grain, period_start, value,"
+        " numerator, denominator, sample_size, status, target"
+        " FROM analytics.kpi_values WHERE kpi_id = ?",
+        [kpi_id],
+    )
     return {(r[0], r[1], r[2], r[3]): tuple(r[4:]) for r in rows}
 
 

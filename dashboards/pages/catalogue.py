@@ -11,8 +11,21 @@ if version is None:
     st.stop()
 definitions = queries.kpi_definitions(version)
 st.caption("One source of truth: the dbt seed kpi_definitions, published with every warehouse.")
-shown = definitions[["kpi_id", "name", "domain", "question", "formula", "unit", "direction",
-                     "target", "green_at", "red_at", "owner_role", "sources"]]
+shown = definitions[
+    [
+        "kpi_id",
+        "name",
+        "domain",
+        "question",
+        "formula",
+        "unit",
+        "direction",
+        "target",
+        "green_at",
+        "red_at",
+        "owner_role",
+        "sources",
+    ]
+]
 st.dataframe(shown, use_container_width=True, hide_index=True)
-st.download_button("Download CSV", shown.to_csv(index=False), file_name="kpi-catalogue.csv",
-                   mime="text/csv")
+st.download_button("Download CSV", shown.to_csv(index=False), file_name="kpi-catalogue.csv", mime="text/csv")

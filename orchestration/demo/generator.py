@@ -18,19 +18,82 @@ from pathlib import Path
 
 from orchestration.demo.scales import SCALES, Scale
 
-PORTFOLIO_NAMES = ["Payments", "Customer Experience", "Data Platform", "Logistics", "Growth", "Trust"]
-PRODUCT_WORDS = ["Checkout", "Wallet", "Portal", "Insights", "Router", "Ledger", "Pulse", "Atlas",
-                 "Beacon", "Harbor", "Orbit", "Relay", "Summit", "Vault", "Compass", "Forge",
-                 "Nimbus", "Prism", "Quill", "Sonar", "Tidal", "Umbra", "Vector", "Zephyr"]
-PEOPLE = ["Ada Lovelace", "Grace Hopper", "Alan Turing", "Edsger Dijkstra", "Barbara Liskov",
-          "Donald Knuth", "Margaret Hamilton", "Ken Thompson", "Frances Allen", "John Backus"]
+PORTFOLIO_NAMES = [
+    "Payments",
+    "Customer Experience",
+    "Data Platform",
+    "Logistics",
+    "Growth",
+    "Trust",
+]
+PRODUCT_WORDS = [
+    "Checkout",
+    "Wallet",
+    "Portal",
+    "Insights",
+    "Router",
+    "Ledger",
+    "Pulse",
+    "Atlas",
+    "Beacon",
+    "Harbor",
+    "Orbit",
+    "Relay",
+    "Summit",
+    "Vault",
+    "Compass",
+    "Forge",
+    "Nimbus",
+    "Prism",
+    "Quill",
+    "Sonar",
+    "Tidal",
+    "Umbra",
+    "Vector",
+    "Zephyr",
+]
+PEOPLE = [
+    "Ada Lovelace",
+    "Grace Hopper",
+    "Alan Turing",
+    "Edsger Dijkstra",
+    "Barbara Liskov",
+    "Donald Knuth",
+    "Margaret Hamilton",
+    "Ken Thompson",
+    "Frances Allen",
+    "John Backus",
+]
+AREAS = [
+    "onboarding",
+    "reporting",
+    "automation",
+    "search",
+    "billing",
+    "mobile",
+    "alerts",
+    "sharing",
+    "api",
+    "audit",
+]
 TEAM_OFFSETS = [0, 120, -300, 480, 60, -240]  # minutes east of UTC, Jira prints them as +0200
-STATUS_CATEGORY = {"To Do": "new", "In Progress": "indeterminate", "In Review": "indeterminate",
-                   "Done": "done", "Reopened": "indeterminate"}
+STATUS_CATEGORY = {
+    "To Do": "new",
+    "In Progress": "indeterminate",
+    "In Review": "indeterminate",
+    "Done": "done",
+    "Reopened": "indeterminate",
+}
 # Initiative stories, assigned in rotation; the two flagged ones are planted once each below.
 STORIES = ["on_track", "late", "unadopted", "on_track", "late_over_budget", "on_track"]
-LAUNCH_ADOPTION = {"on_track": 0.35, "late": 0.3, "late_over_budget": 0.25, "unadopted": 0.01,
-                   "handoff_gap": 0.3, "never_launched": 0.0}
+LAUNCH_ADOPTION = {
+    "on_track": 0.35,
+    "late": 0.3,
+    "late_over_budget": 0.25,
+    "unadopted": 0.01,
+    "handoff_gap": 0.3,
+    "never_launched": 0.0,
+}
 
 
 @dataclasses.dataclass
@@ -49,6 +112,7 @@ class Initiative:
     actual_end: dt.date | None = None
     launch_date: dt.date | None = None
     status: str = "proposed"
+    end_slip: int = 0  # days the initiative finishes after its baseline end
 
 
 @dataclasses.dataclass
@@ -96,19 +160,30 @@ class _DemoOrganisation:
         word = iter(PRODUCT_WORDS * 4)
         for f in range(scale.portfolios):
             portfolio_id = f"F{f + 1}"
-            self.portfolios.append({"portfolio_id": portfolio_id, "name": PORTFOLIO_NAMES[f % 6],
-                                    "executive_owner": PEOPLE[f % len(PEOPLE)]})
+            self.portfolios.append(
+                {
+                    "portfolio_id": portfolio_id,
+                    "name": PORTFOLIO_NAMES[f % 6],
+                    "executive_owner": PEOPLE[f % len(PEOPLE)],
+                }
+            )
             for p in range(scale.products_per_portfolio):
                 index = len(self.products)
                 name = next(word) + ("" if index < len(PRODUCT_WORDS) else f" {index}")
-                self.products.append({
-                    "product_id": f"P{f + 1}{p + 1}", "name": name, "portfolio_id": portfolio_id,
-                    "product_owner": PEOPLE[(index + 3) % len(PEOPLE)],
-                    # Most products were live before the data starts; one launches inside it.
-                    "launched_on": self.start - dt.timedelta(days=rng.randint(200, 900)),
-                    "status": "active", "project_key": f"{name[:3].upper()}{index}",
-                    "offset": TEAM_OFFSETS[index % len(TEAM_OFFSETS)], "index": index,
-                })
+                self.products.append(
+                    {
+                        "product_id": f"P{f + 1}{p + 1}",
+                        "name": name,
+                        "portfolio_id": portfolio_id,
+                        "product_owner": PEOPLE[(index + 3) % len(PEOPLE)],
+                        # Most products were live before the data starts; one launches inside it.
+                        "launched_on": self.start - dt.timedelta(days=rng.randint(200, 900)),
+                        "status": "active",
+                        "project_key": f"{name[:3].upper()}{index}",
+                        "offset": TEAM_OFFSETS[index % len(TEAM_OFFSETS)],
+                        "index": index,
+                    }
+                )
         # A product left without an owner: the `no_steward` story.
         orphan = self.products[-1]
         orphan["product_owner"] = None
@@ -136,8 +211,9 @@ class _DemoOrganisation:
                     epics.append(f"{product['project_key']}-{epic_counter}")
                 initiative = Initiative(
                     initiative_id=f"INI-{number:03d}",
-                    name=f"{product['name']} {['onboarding', 'reporting', 'automation', 'search', 'billing', 'mobile', 'alerts', 'sharing', 'api', 'audit'][i % 10]} {i // 10 + 1}",
-                    product_id=product["product_id"], story=story,
+                    name=f"{product['name']} {AREAS[i % len(AREAS)]} {i // len(AREAS) + 1}",
+                    product_id=product["product_id"],
+                    story=story,
                     approved_on=baseline_start - dt.timedelta(days=rng.randint(14, 45)),
                     baseline_start=baseline_start,
                     baseline_end=baseline_start + dt.timedelta(days=duration),
@@ -152,9 +228,15 @@ class _DemoOrganisation:
 
     def _plant_flagged_stories(self) -> None:
         """One initiative never launches and one launches into silence, both finished early on."""
-        early = sorted((i for i in self.initiatives if i.baseline_end + dt.timedelta(days=120) < self.end
-                        and i.product_id not in self.planted["no_steward_products"]),
-                       key=lambda i: (i.baseline_start, i.initiative_id))
+        early = sorted(
+            (
+                i
+                for i in self.initiatives
+                if i.baseline_end + dt.timedelta(days=120) < self.end
+                and i.product_id not in self.planted["no_steward_products"]
+            ),
+            key=lambda i: (i.baseline_start, i.initiative_id),
+        )
         if len(early) >= 2:
             early[0].story = "never_launched"
             early[1].story = "handoff_gap"
@@ -168,8 +250,8 @@ class _DemoOrganisation:
         if ini.baseline_start + dt.timedelta(days=start_slip) <= self.end:
             ini.actual_start = ini.baseline_start + dt.timedelta(days=start_slip)
         late = ini.story in ("late", "late_over_budget")
-        end_slip = rng.randint(25, 60) if late else rng.randint(-5, 1)
-        finish = ini.baseline_end + dt.timedelta(days=end_slip)
+        ini.end_slip = rng.randint(25, 60) if late else rng.randint(-5, 1)
+        finish = ini.baseline_end + dt.timedelta(days=ini.end_slip)
         if ini.actual_start is None:
             ini.status = "approved" if ini.approved_on <= self.end else "proposed"
         elif finish > self.end:
@@ -184,59 +266,127 @@ class _DemoOrganisation:
                 ini.status = "closed" if (self.end - finish).days > 150 else "launched"
                 if ini.story == "handoff_gap":
                     self.planted["handoff_gap_initiatives"].append(ini.initiative_id)
-        ini.end_slip = end_slip  # type: ignore[attr-defined]
 
     # --- portfolio/ --------------------------------------------------------------------------
     def write_portfolio(self, out: Path) -> dict[str, int]:
         folder = out / "portfolio"
-        _write_csv(folder / "portfolios.csv", ["portfolio_id", "name", "executive_owner"],
-                   [[p["portfolio_id"], p["name"], p["executive_owner"]] for p in self.portfolios])
-        _write_csv(folder / "products.csv",
-                   ["product_id", "name", "portfolio_id", "product_owner", "launched_on", "status"],
-                   [[p["product_id"], p["name"], p["portfolio_id"], p["product_owner"],
-                     p["launched_on"].isoformat() if p["launched_on"] <= self.end else None, p["status"]]
-                    for p in self.products])
-        header = ["initiative_id", "name", "product_id", "objective_id", "idea_id", "project_manager",
-                  "product_manager", "methodology", "status", "approved_on", "baseline_start",
-                  "baseline_end", "actual_start", "actual_end", "budget_total", "currency",
-                  "jira_epic_keys", "feature_keys"]
+        _write_csv(
+            folder / "portfolios.csv",
+            ["portfolio_id", "name", "executive_owner"],
+            [[p["portfolio_id"], p["name"], p["executive_owner"]] for p in self.portfolios],
+        )
+        _write_csv(
+            folder / "products.csv",
+            ["product_id", "name", "portfolio_id", "product_owner", "launched_on", "status"],
+            [
+                [
+                    p["product_id"],
+                    p["name"],
+                    p["portfolio_id"],
+                    p["product_owner"],
+                    p["launched_on"].isoformat() if p["launched_on"] <= self.end else None,
+                    p["status"],
+                ]
+                for p in self.products
+            ],
+        )
+        header = [
+            "initiative_id",
+            "name",
+            "product_id",
+            "objective_id",
+            "idea_id",
+            "project_manager",
+            "product_manager",
+            "methodology",
+            "status",
+            "approved_on",
+            "baseline_start",
+            "baseline_end",
+            "actual_start",
+            "actual_end",
+            "budget_total",
+            "currency",
+            "jira_epic_keys",
+            "feature_keys",
+        ]
         rows, milestones = [], []
         for n, ini in enumerate(self.initiatives):
-            rows.append([ini.initiative_id, ini.name, ini.product_id, None, None,
-                         PEOPLE[n % len(PEOPLE)], PEOPLE[(n + 5) % len(PEOPLE)],
-                         ["agile", "hybrid", "waterfall"][n % 3], ini.status,
-                         ini.approved_on.isoformat() if ini.approved_on <= self.end else None,
-                         ini.baseline_start.isoformat(), ini.baseline_end.isoformat(),
-                         _iso(ini.actual_start), _iso(ini.actual_end), ini.budget_total, "USD",
-                         ";".join(ini.epic_keys), ";".join(ini.feature_keys)])
+            rows.append(
+                [
+                    ini.initiative_id,
+                    ini.name,
+                    ini.product_id,
+                    None,
+                    None,
+                    PEOPLE[n % len(PEOPLE)],
+                    PEOPLE[(n + 5) % len(PEOPLE)],
+                    ["agile", "hybrid", "waterfall"][n % 3],
+                    ini.status,
+                    ini.approved_on.isoformat() if ini.approved_on <= self.end else None,
+                    ini.baseline_start.isoformat(),
+                    ini.baseline_end.isoformat(),
+                    _iso(ini.actual_start),
+                    _iso(ini.actual_end),
+                    ini.budget_total,
+                    "USD",
+                    ";".join(ini.epic_keys),
+                    ";".join(ini.feature_keys),
+                ]
+            )
             milestones.extend(self._milestones(ini))
         _write_csv(folder / "initiatives.csv", header, rows)
-        _write_csv(folder / "milestones.csv",
-                   ["milestone_id", "initiative_id", "name", "baseline_date", "forecast_date",
-                    "actual_date", "is_launch"], milestones)
-        return {"portfolios": len(self.portfolios), "products": len(self.products),
-                "initiatives": len(rows), "milestones": len(milestones)}
+        _write_csv(
+            folder / "milestones.csv",
+            [
+                "milestone_id",
+                "initiative_id",
+                "name",
+                "baseline_date",
+                "forecast_date",
+                "actual_date",
+                "is_launch",
+            ],
+            milestones,
+        )
+        return {
+            "portfolios": len(self.portfolios),
+            "products": len(self.products),
+            "initiatives": len(rows),
+            "milestones": len(milestones),
+        }
 
     def _milestones(self, ini: Initiative) -> list[list[object]]:
         rng = self.rng
         length = (ini.baseline_end - ini.baseline_start).days
         late = ini.story in ("late", "late_over_budget")
-        plan = [("Design complete", 0.25, False), ("Build complete", 0.7, False),
-                ("General availability", 1.0, True)]
+        plan = [
+            ("Design complete", 0.25, False),
+            ("Build complete", 0.7, False),
+            ("General availability", 1.0, True),
+        ]
         rows = []
         for k, (name, share, is_launch) in enumerate(plan, start=1):
             baseline = ini.baseline_start + dt.timedelta(days=round(length * share))
-            if is_launch:
-                slip = ini.end_slip  # type: ignore[attr-defined]
-            else:
-                slip = rng.randint(8, 35) if late else rng.randint(-6, 1)
+            # The launch slips with the initiative's end; the others by its story.
+            late_slip = rng.randint(8, 35) if late else rng.randint(-6, 1)
+            slip = ini.end_slip if is_launch else late_slip
             due = baseline + dt.timedelta(days=slip)
             actual = due if ini.actual_start and due <= self.end else None
             forecast = None if actual else due
             if is_launch and ini.story == "never_launched":
                 actual, forecast = None, None
-            rows.append([f"{ini.initiative_id}-M{k}", ini.initiative_id, name, baseline.isoformat(),
-                         _iso(forecast), _iso(actual), "true" if is_launch else "false"])
+            rows.append(
+                [
+                    f"{ini.initiative_id}-M{k}",
+                    ini.initiative_id,
+                    name,
+                    baseline.isoformat(),
+                    _iso(forecast),
+                    _iso(actual),
+                    "true" if is_launch else "false",
+                ]
+            )
         return rows
 
     # --- delivery/jira/ ----------------------------------------------------------------------
@@ -248,16 +398,23 @@ class _DemoOrganisation:
         for ini in self.initiatives:
             product = next(p for p in self.products if p["product_id"] == ini.product_id)
             key_prefix = product["project_key"]
-            counters.setdefault(key_prefix, len([e for i in self.initiatives
-                                                 if i.product_id == ini.product_id for e in i.epic_keys]))
+            counters.setdefault(
+                key_prefix,
+                len([e for i in self.initiatives if i.product_id == ini.product_id for e in i.epic_keys]),
+            )
             by_product[key_prefix].extend(self._initiative_issues(ini, product, counters))
         files = issues = 0
         for project_key, project_issues in sorted(by_product.items()):
             project_issues.sort(key=lambda issue: int(issue["key"].split("-")[1]))
             for page_start in range(0, len(project_issues), 100):
-                page = project_issues[page_start:page_start + 100]
-                response = {"expand": "schema,names", "startAt": page_start, "maxResults": 100,
-                            "total": len(project_issues), "issues": page}
+                page = project_issues[page_start : page_start + 100]
+                response = {
+                    "expand": "schema,names",
+                    "startAt": page_start,
+                    "maxResults": 100,
+                    "total": len(project_issues),
+                    "issues": page,
+                }
                 path = folder / f"search-{project_key.lower()}-{page_start // 100 + 1:04d}.json"
                 path.write_text(json.dumps(response, ensure_ascii=False), encoding="utf-8")
                 files += 1
@@ -272,8 +429,20 @@ class _DemoOrganisation:
         opened = dt.datetime.combine(ini.approved_on, dt.time(9), dt.UTC)
         for epic in ini.epic_keys:
             if opened.date() <= self.end:
-                issues.append(self._issue(epic, prefix, "Epic", f"{ini.name} ({epic})", opened,
-                                          [], None, None, offset, None))
+                issues.append(
+                    self._issue(
+                        epic,
+                        prefix,
+                        "Epic",
+                        f"{ini.name} ({epic})",
+                        opened,
+                        [],
+                        None,
+                        None,
+                        offset,
+                        None,
+                    )
+                )
         if ini.actual_start is None:
             return issues
         work_end = min(ini.actual_end or self.end, self.end)
@@ -285,9 +454,11 @@ class _DemoOrganisation:
             key = f"{prefix}-{counters[prefix]}"
             creep = rng.random() < 0.12
             day = ini.actual_start + dt.timedelta(
-                days=rng.randint(0, window) if creep else rng.randint(-10, max(window * 4 // 5, 1)))
-            created = dt.datetime.combine(day, dt.time(rng.randint(7, 17), rng.randint(0, 59),
-                                                       rng.randint(0, 59)), dt.UTC)
+                days=rng.randint(0, window) if creep else rng.randint(-10, max(window * 4 // 5, 1))
+            )
+            created = dt.datetime.combine(
+                day, dt.time(rng.randint(7, 17), rng.randint(0, 59), rng.randint(0, 59)), dt.UTC
+            )
             if created.date() > self.end:
                 continue
             kind = rng.choices(["Story", "Task", "Bug", "Sub-task"], [60, 20, 15, 5])[0]
@@ -299,8 +470,20 @@ class _DemoOrganisation:
             histories = self._lifecycle(created, ini, work_end)
             fields_parent = parent or (epic if team_managed else None)
             epic_link = None if (team_managed or parent) else epic
-            issues.append(self._issue(key, prefix, kind, f"{kind} {key} of {ini.name}", created,
-                                      histories, fields_parent, epic_link, offset, points))
+            issues.append(
+                self._issue(
+                    key,
+                    prefix,
+                    kind,
+                    f"{kind} {key} of {ini.name}",
+                    created,
+                    histories,
+                    fields_parent,
+                    epic_link,
+                    offset,
+                    points,
+                )
+            )
             if kind == "Story":
                 stories.append(key)
         return issues
@@ -321,7 +504,9 @@ class _DemoOrganisation:
             previous = "To Do"
         moment += dt.timedelta(hours=rng.uniform(2, 72))
         if finished and moment.date() > work_end:  # finished initiatives close all their work
-            moment = dt.datetime.combine(work_end, dt.time(16), dt.UTC) - dt.timedelta(hours=rng.uniform(1, 48))
+            moment = dt.datetime.combine(work_end, dt.time(16), dt.UTC) - dt.timedelta(
+                hours=rng.uniform(1, 48)
+            )
         transitions.append((moment, previous, "Done"))
         if rng.random() < 0.05:  # reopened after done; its first entry into done still counts
             moment += dt.timedelta(days=rng.uniform(1, 6))
@@ -337,8 +522,11 @@ class _DemoOrganisation:
         updated = histories[-1][0] if histories else created
         fields = {
             "project": {"key": project, "name": project.title()},
-            "issuetype": {"name": kind, "subtask": kind == "Sub-task",
-                          "hierarchyLevel": {"Epic": 1, "Sub-task": -1}.get(kind, 0)},
+            "issuetype": {
+                "name": kind,
+                "subtask": kind == "Sub-task",
+                "hierarchyLevel": {"Epic": 1, "Sub-task": -1}.get(kind, 0),
+            },
             "summary": summary,
             "status": {"name": status, "statusCategory": {"key": STATUS_CATEGORY[status]}},
             "created": _jira_time(created, offset),
@@ -350,19 +538,39 @@ class _DemoOrganisation:
             "customfield_10014": epic_link,
         }
         if parent:
-            fields["parent"] = {"key": parent, "fields": {"issuetype": {
-                "name": "Epic" if kind != "Sub-task" else "Story"}}}
-        changelog = {"startAt": 0, "maxResults": len(histories), "total": len(histories),
-                     "histories": [
-                         {"id": str(n + 1),
-                          "created": _jira_time(moment, offset),
-                          "items": [{"field": "status", "fieldtype": "jira",
-                                     "fromString": before, "toString": after}]}
-                         for n, (moment, before, after) in enumerate(histories)]}
+            fields["parent"] = {
+                "key": parent,
+                "fields": {"issuetype": {"name": "Epic" if kind != "Sub-task" else "Story"}},
+            }
+        changelog = {
+            "startAt": 0,
+            "maxResults": len(histories),
+            "total": len(histories),
+            "histories": [
+                {
+                    "id": str(n + 1),
+                    "created": _jira_time(moment, offset),
+                    "items": [
+                        {
+                            "field": "status",
+                            "fieldtype": "jira",
+                            "fromString": before,
+                            "toString": after,
+                        }
+                    ],
+                }
+                for n, (moment, before, after) in enumerate(histories)
+            ],
+        }
         # Jira Cloud returns histories newest-first.
         changelog["histories"].reverse()
-        return {"expand": "operations,changelog", "id": str(zlib.crc32(key.encode())), "key": key,
-                "fields": fields, "changelog": changelog}
+        return {
+            "expand": "operations,changelog",
+            "id": str(zlib.crc32(key.encode())),
+            "key": key,
+            "fields": fields,
+            "changelog": changelog,
+        }
 
     # --- product/events/ ---------------------------------------------------------------------
     def write_events(self, out: Path) -> dict[str, int]:
@@ -378,8 +586,10 @@ class _DemoOrganisation:
             # Neighbouring products of a portfolio share a fifth of their users.
             k = product["index"] % scale.products_per_portfolio
             first = round(k * scale.users_per_product * 0.8)
-            pools[product["product_id"]] = [f"u-{product['portfolio_id'].lower()}-{n}"
-                                            for n in range(first, first + scale.users_per_product)]
+            pools[product["product_id"]] = [
+                f"u-{product['portfolio_id'].lower()}-{n}"
+                for n in range(first, first + scale.users_per_product)
+            ]
         files: dict[dt.date, list[str]] = defaultdict(list)
         span = (self.end - self.start).days
         counter = 0
@@ -392,21 +602,31 @@ class _DemoOrganisation:
                 # Users join over time and some leave: the engaged window slides through the pool.
                 pool = pools[product["product_id"]]
                 progress = (day - self.start).days / max(span, 1)
-                pool = pool[round(len(pool) * 0.3 * progress):round(len(pool) * (0.55 + 0.45 * progress))]
+                pool = pool[round(len(pool) * 0.3 * progress) : round(len(pool) * (0.55 + 0.45 * progress))]
                 active = round(len(pool) * scale.daily_active_share * weekday * rng.uniform(0.85, 1.15))
                 live = [(d, share, ini) for d, share, ini in features[product["product_id"]] if d <= day]
                 for user in rng.sample(pool, min(active, len(pool))):
                     anonymous = user.endswith("7")  # a tenth of users never log in
                     for _ in range(max(1, round(rng.expovariate(1 / scale.events_per_active_user)))):
                         counter += 1
-                        event = {"type": "track", "messageId": f"m-{self.seed}-{counter}",
-                                 "event": "Page Viewed", "userId": None if anonymous else user,
-                                 "anonymousId": f"anon-{user}" if anonymous else None,
-                                 "timestamp": _event_time(day, rng),
-                                 "properties": {"product_id": product["product_id"],
-                                                "account_id": f"A-{int(user.rsplit('-', 1)[1]) % 50}"}}
-                        usable = [ini for d, share, ini in live if rng.random() < share
-                                  and not (ini.story == "handoff_gap" and (day - d).days < 45)]
+                        event = {
+                            "type": "track",
+                            "messageId": f"m-{self.seed}-{counter}",
+                            "event": "Page Viewed",
+                            "userId": None if anonymous else user,
+                            "anonymousId": f"anon-{user}" if anonymous else None,
+                            "timestamp": _event_time(day, rng),
+                            "properties": {
+                                "product_id": product["product_id"],
+                                "account_id": f"A-{int(user.rsplit('-', 1)[1]) % 50}",
+                            },
+                        }
+                        usable = [
+                            ini
+                            for d, share, ini in live
+                            if rng.random() < share
+                            and not (ini.story == "handoff_gap" and (day - d).days < 45)
+                        ]
                         if usable:
                             ini = rng.choice(usable)
                             event["event"] = "Feature Used"
@@ -419,9 +639,18 @@ class _DemoOrganisation:
                             files[min(day + dt.timedelta(days=1), self.end)].append(line)
                         total += 1
             if rng.random() < 0.5:
-                files[day].append(json.dumps({"type": "identify", "messageId": f"m-{self.seed}-id-{day}",
-                                              "userId": "u-f1-1", "timestamp": _event_time(day, rng),
-                                              "traits": {"plan": "pro"}}, separators=(",", ":")))
+                files[day].append(
+                    json.dumps(
+                        {
+                            "type": "identify",
+                            "messageId": f"m-{self.seed}-id-{day}",
+                            "userId": "u-f1-1",
+                            "timestamp": _event_time(day, rng),
+                            "traits": {"plan": "pro"},
+                        },
+                        separators=(",", ":"),
+                    )
+                )
         for day, lines in sorted(files.items()):
             (folder / f"events-{day.isoformat()}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
         return {"event_files": len(files), "track_events": total}
@@ -436,8 +665,13 @@ def _iso(day: dt.date | None) -> str | None:
     return day.isoformat() if day else None
 
 
-def generate(out: Path, scale: str = "S", seed: int = 42, start: dt.date | None = None,
-             end: dt.date | None = None) -> GenerationSummary:
+def generate(
+    out: Path,
+    scale: str = "S",
+    seed: int = 42,
+    start: dt.date | None = None,
+    end: dt.date | None = None,
+) -> GenerationSummary:
     """Write a landing folder for a demo organisation; deterministic for (scale, seed, start, end)."""
     chosen = SCALES[scale]
     end = end or dt.datetime.now(dt.UTC).date()

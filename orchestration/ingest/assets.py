@@ -1,6 +1,5 @@
 """Dagster assets of the ingest stage: one per landed source, each a raw table (or several)."""
 
-
 from collections.abc import Callable
 
 import dagster as dg
@@ -36,8 +35,11 @@ def _metadata(results: list[FileResult]) -> dict[str, dg.MetadataValue]:
 @dg.multi_asset(
     name="ingest_portfolio",
     specs=[
-        dg.AssetSpec(["raw", c.table], group_name=INGEST_GROUP,
-                     description=f"Landed portfolio/{c.table}*.csv (PPM export), as text.")
+        dg.AssetSpec(
+            ["raw", c.table],
+            group_name=INGEST_GROUP,
+            description=f"Landed portfolio/{c.table}*.csv (PPM export), as text.",
+        )
         for c in PORTFOLIO_CONTRACTS
     ],
 )

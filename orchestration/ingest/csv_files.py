@@ -34,33 +34,68 @@ def _rule(column: Column) -> list[tuple[str, str, str]]:
         rules.append((f"{v} IS NULL", "missing_required", f"{column.name} is required"))
     kind = column.kind
     if kind == "date":
-        rules.append((f"{v} IS NOT NULL AND (NOT regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}')"
-                      f" OR try_cast({v} AS DATE) IS NULL)", "bad_date",
-                      f"{column.name} must be a date YYYY-MM-DD"))
+        rules.append(
+            (
+                f"{v} IS NOT NULL AND (NOT regexp_full_match({v}, '\\d{{4}}-\\d{{2}}-\\d{{2}}')"
+                f" OR try_cast({v} AS DATE) IS NULL)",
+                "bad_date",
+                f"{column.name} must be a date YYYY-MM-DD",
+            )
+        )
     elif kind == "month":
-        rules.append((f"{v} IS NOT NULL AND (NOT regexp_full_match({v}, '\\d{{4}}-\\d{{2}}')"
-                      f" OR try_cast({v} || '-01' AS DATE) IS NULL)", "bad_month",
-                      f"{column.name} must be a month YYYY-MM"))
+        rules.append(
+            (
+                f"{v} IS NOT NULL AND (NOT regexp_full_match({v}, '\\d{{4}}-\\d{{2}}')"
+                f" OR try_cast({v} || '-01' AS DATE) IS NULL)",
+                "bad_month",
+                f"{column.name} must be a month YYYY-MM",
+            )
+        )
     elif kind == "amount":
-        rules.append((f"{v} IS NOT NULL AND coalesce(try_cast({v} AS DOUBLE) < 0 OR NOT"
-                      f" isfinite(try_cast({v} AS DOUBLE)), true)", "bad_number",
-                      f"{column.name} must be a non-negative number"))
+        rules.append(
+            (
+                f"{v} IS NOT NULL AND coalesce(try_cast({v} AS DOUBLE) < 0 OR NOT"
+                f" isfinite(try_cast({v} AS DOUBLE)), true)",
+                "bad_number",
+                f"{column.name} must be a non-negative number",
+            )
+        )
     elif kind == "number":
-        rules.append((f"{v} IS NOT NULL AND coalesce(NOT isfinite(try_cast({v} AS DOUBLE)), true)",
-                      "bad_number", f"{column.name} must be a number"))
+        rules.append(
+            (
+                f"{v} IS NOT NULL AND coalesce(NOT isfinite(try_cast({v} AS DOUBLE)), true)",
+                "bad_number",
+                f"{column.name} must be a number",
+            )
+        )
     elif kind == "timestamp":
-        rules.append((f"{v} IS NOT NULL AND (NOT regexp_full_match({v}, '{TIMESTAMP_PATTERN}')"
-                      f" OR try_cast({v} AS TIMESTAMPTZ) IS NULL)", "bad_timestamp",
-                      f"{column.name} must be an ISO-8601 timestamp with an offset"))
+        rules.append(
+            (
+                f"{v} IS NOT NULL AND (NOT regexp_full_match({v}, '{TIMESTAMP_PATTERN}')"
+                f" OR try_cast({v} AS TIMESTAMPTZ) IS NULL)",
+                "bad_timestamp",
+                f"{column.name} must be an ISO-8601 timestamp with an offset",
+            )
+        )
     elif kind in ("enum", "bool"):
         values = column.values if kind == "enum" else ("true", "false")
         listed = ", ".join("'" + value + "'" for value in values)
-        rules.append((f"{v} IS NOT NULL AND {v} NOT IN ({listed})", "bad_enum",
-                      f"{column.name} must be one of {', '.join(values)}"))
+        rules.append(
+            (
+                f"{v} IS NOT NULL AND {v} NOT IN ({listed})",
+                "bad_enum",
+                f"{column.name} must be one of {', '.join(values)}",
+            )
+        )
     if column.references:
         table, key = column.references
-        rules.append((f"{v} IS NOT NULL AND {v} NOT IN (SELECT {q(key)} FROM raw.{q(table)})",
-                      "unknown_reference", f"{column.name} names no landed {table[:-1]}"))
+        rules.append(
+            (
+                f"{v} IS NOT NULL AND {v} NOT IN (SELECT {q(key)} FROM raw.{q(table)})",
+                "unknown_reference",
+                f"{column.name} names no landed {table[:-1]}",
+            )
+        )
     return rules
 
 
@@ -97,8 +132,13 @@ def load_csv_file(
     duplicates = sorted({name for name in header if header.count(name) > 1})
     missing = [c.name for c in contract.columns if c.required and c.name not in header]
     if not header or duplicates or missing:
-        problem = (f"duplicate columns {duplicates}" if duplicates else
-                   f"missing required columns {missing}" if header else "no header row")
+        problem = (
+            f"duplicate columns {duplicates}"
+            if duplicates
+            else f"missing required columns {missing}"
+            if header
+            else "no header row"
+        )
         return _whole_file_bad(connection, contract, path, run_id, problem)
 
     names = {c.name for c in contract.columns}
@@ -118,8 +158,11 @@ def load_csv_file(
         for c in contract.columns
     )
     extras = [n for n in header if n not in names]
-    extra_json = ("json_object(" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}', {q(n)}" for n in extras)
-                  + ")") if extras else "NULL::JSON"
+    extra_json = (
+        ("json_object(" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}', {q(n)}" for n in extras) + ")")
+        if extras
+        else "NULL::JSON"
+    )
     reason, detail = _classify_sql(contract)
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE checked_rows AS SELECT *, {reason} AS _reason,"
@@ -138,8 +181,8 @@ def load_csv_file(
         [run_id, contract.source, str(path), RECORD_TEXT_LIMIT],
     )
     loaded, quarantined = fetch_one(
-        connection, "SELECT count(*) FILTER (_reason IS NULL), count(*) FILTER (_reason IS NOT NULL)"
-        " FROM checked_rows",
+        connection,
+        "SELECT count(*) FILTER (_reason IS NULL), count(*) FILTER (_reason IS NOT NULL) FROM checked_rows",
     )
     connection.execute("DROP TABLE landing_rows; DROP TABLE checked_rows")
     return loaded, quarantined

@@ -29,28 +29,32 @@ CREATE TABLE IF NOT EXISTS raw.jira_issues (
 
 def _ts_rule(path: str, name: str) -> str:
     value = f"issue ->> '{path}'"
-    return (f"WHEN {value} IS NOT NULL AND (NOT regexp_full_match({value}, '{TIMESTAMP_PATTERN}')"
-            f" OR try_cast({value} AS TIMESTAMPTZ) IS NULL) THEN 'bad_timestamp|{name} is not an"
-            f" ISO-8601 timestamp with an offset'")
+    return (
+        f"WHEN {value} IS NOT NULL AND (NOT regexp_full_match({value}, '{TIMESTAMP_PATTERN}')"
+        f" OR try_cast({value} AS TIMESTAMPTZ) IS NULL) THEN 'bad_timestamp|{name} is not an"
+        f" ISO-8601 timestamp with an offset'"
+    )
 
 
 # The first broken rule of an issue: 'reason|detail', NULL when the issue is good.
-_ISSUE_RULES = " ".join([
-    "CASE WHEN NOT is_object THEN 'bad_json|not a JSON object'",
-    "WHEN nullif(trim(issue ->> '$.key'), '') IS NULL THEN 'missing_required|key is required'",
-    "WHEN json_type(issue -> '$.fields') IS DISTINCT FROM 'OBJECT'"
-    " THEN 'missing_required|fields is required'",
-    "WHEN nullif(trim(issue ->> '$.fields.created'), '') IS NULL"
-    " THEN 'missing_required|fields.created is required'",
-    _ts_rule("$.fields.created", "fields.created"),
-    _ts_rule("$.fields.updated", "fields.updated"),
-    _ts_rule("$.fields.resolutiondate", "fields.resolutiondate"),
-    "WHEN nullif(trim(issue ->> '$.fields.issuetype.name'), '') IS NULL"
-    " THEN 'missing_required|fields.issuetype.name is required'",
-    "WHEN nullif(trim(issue ->> '$.fields.status.name'), '') IS NULL"
-    " THEN 'missing_required|fields.status.name is required'",
-    "END",
-])
+_ISSUE_RULES = " ".join(
+    [
+        "CASE WHEN NOT is_object THEN 'bad_json|not a JSON object'",
+        "WHEN nullif(trim(issue ->> '$.key'), '') IS NULL THEN 'missing_required|key is required'",
+        "WHEN json_type(issue -> '$.fields') IS DISTINCT FROM 'OBJECT'"
+        " THEN 'missing_required|fields is required'",
+        "WHEN nullif(trim(issue ->> '$.fields.created'), '') IS NULL"
+        " THEN 'missing_required|fields.created is required'",
+        _ts_rule("$.fields.created", "fields.created"),
+        _ts_rule("$.fields.updated", "fields.updated"),
+        _ts_rule("$.fields.resolutiondate", "fields.resolutiondate"),
+        "WHEN nullif(trim(issue ->> '$.fields.issuetype.name'), '') IS NULL"
+        " THEN 'missing_required|fields.issuetype.name is required'",
+        "WHEN nullif(trim(issue ->> '$.fields.status.name'), '') IS NULL"
+        " THEN 'missing_required|fields.status.name is required'",
+        "END",
+    ]
+)
 
 
 def load_jira_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> tuple[int, int]:

@@ -18,8 +18,16 @@ import duckdb
 from orchestration.warehouse import fetch_one
 
 REASON_CODES = (
-    "missing_required", "bad_timestamp", "bad_date", "bad_month", "bad_number", "bad_enum",
-    "out_of_range", "bad_json", "unknown_reference", "unparseable_file",
+    "missing_required",
+    "bad_timestamp",
+    "bad_date",
+    "bad_month",
+    "bad_number",
+    "bad_enum",
+    "out_of_range",
+    "bad_json",
+    "unknown_reference",
+    "unparseable_file",
 )
 # Longest text of a quarantined record kept: enough to recognise it, bounded for huge fields.
 RECORD_TEXT_LIMIT = 2000

@@ -39,11 +39,21 @@ def _load_csv(connection, path, *, contract, run_id):
 
 def ingest_jira(connection, settings: Settings, run_id: str) -> list[FileResult]:
     files = landed_files(settings.landing_dir, jira.FOLDER, jira.SUFFIXES)
-    return load_new_files(connection, run_id, jira.SOURCE, files,
-                          lambda conn, path: jira.load_jira_file(conn, path, run_id))
+    return load_new_files(
+        connection,
+        run_id,
+        jira.SOURCE,
+        files,
+        lambda conn, path: jira.load_jira_file(conn, path, run_id),
+    )
 
 
 def ingest_events(connection, settings: Settings, run_id: str) -> list[FileResult]:
     files = landed_files(settings.landing_dir, events.FOLDER, events.SUFFIXES)
-    return load_new_files(connection, run_id, events.SOURCE, files,
-                          lambda conn, path: events.load_events_file(conn, path, run_id))
+    return load_new_files(
+        connection,
+        run_id,
+        events.SOURCE,
+        files,
+        lambda conn, path: events.load_events_file(conn, path, run_id),
+    )
