@@ -53,7 +53,7 @@ SUITE = [
     ),
     CheckedFrame(
         # A scorecard whose latest complete month lacks a required KPI was built from stale or
-        # missing landed files: it must not replace the one executives are reading.
+        # missing landed files (vmo.toml quality.completeness_severity: warning or blocking).
         name="kpi_values_organisation_latest_complete_month",
         sql="SELECT kpi_id FROM analytics.kpi_values WHERE entity_type = 'organisation'"
         " AND period_grain = 'month' AND period_start = ?",
@@ -62,7 +62,7 @@ SUITE = [
         expectations=lambda settings: [
             expectation(
                 E.ExpectColumnDistinctValuesToContainSet,
-                BLOCKING,
+                settings.completeness_severity,
                 column="kpi_id",
                 value_set=sorted(settings.required_monthly_kpis),
             ),

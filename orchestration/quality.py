@@ -13,7 +13,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from expectations import kpi_values
+from expectations import freshness, kpi_values
 from expectations.framework import BLOCKING, CheckedFrame
 from orchestration import run_records
 from orchestration.resources import PipelineResource
@@ -42,7 +42,7 @@ def _gx_context():
     return context
 
 
-def _describe(result: Any) -> str:
+def _describe(result: Any, data: pd.DataFrame) -> str:
     """What the expectation saw and a few offending rows, as one line."""
     if result.exception_info and result.exception_info.get("raised_exception"):
         return "the expectation raised: " + str(result.exception_info.get("exception_message"))[:300]
@@ -56,10 +56,39 @@ def _describe(result: Any) -> str:
         parts.append(f"{found['observed_value']!r}")
     if found.get("unexpected_count"):
         parts.append(f"{found['unexpected_count']} of {found.get('element_count')} rows unexpected")
-    sample = found.get("partial_unexpected_list") or []
-    if sample:
-        parts.append(f"e.g. {sample[:5]!r}")
+    rows = _offending_rows(data, found.get("partial_unexpected_index_list") or [])
+    if rows:
+        parts.append(f"e.g. {rows}")
+    elif found.get("partial_unexpected_list"):
+        parts.append(f"e.g. {found['partial_unexpected_list'][:5]!r}")
     return "; ".join(parts) or ("as expected" if result.success else "failed")
+
+
+def _offending_rows(data: pd.DataFrame, index: list) -> str:
+    """Up to five offending rows, their key columns only when the frame is wide."""
+    picked = [i for i in index[:5] if isinstance(i, int) and 0 <= i < len(data)]
+    if not picked:
+        return ""
+    frame = data.iloc[picked]
+    if frame.shape[1] > 6:
+        frame = frame[
+            [
+                c
+                for c in (
+                    "kpi_id",
+                    "entity_type",
+                    "entity_id",
+                    "period_grain",
+                    "period_start",
+                    "value",
+                    "status",
+                )
+                if c in frame.columns
+            ]
+        ]
+    return "; ".join(
+        ", ".join(f"{column}={value}" for column, value in row.items()) for row in frame.to_dict("records")
+    )
 
 
 def _check_name(frame: CheckedFrame, config: Any, settings: Settings) -> str:
@@ -73,6 +102,7 @@ def validate_frame(frame: CheckedFrame, data: pd.DataFrame, settings: Settings) 
     import great_expectations as gx
 
     context = _gx_context()
+    data = data.reset_index(drop=True)  # offending rows are reported by position
     expectations = frame.expectations(settings)
     suite = gx.ExpectationSuite(name=f"{frame.name}-{id(data)}", expectations=expectations)
     source = context.data_sources.add_or_update_pandas(f"vmo-{frame.name}")
@@ -90,7 +120,7 @@ def validate_frame(frame: CheckedFrame, data: pd.DataFrame, settings: Settings) 
                 _check_name(frame, config, settings),
                 config.meta.get("severity", BLOCKING),
                 bool(item.success),
-                _describe(item),
+                _describe(item, data),
             )
         )
     source.delete_asset(asset.name)
@@ -143,4 +173,7 @@ def suite_check(asset_key: list[str], suite: list[CheckedFrame], name: str) -> d
     return _check
 
 
-QUALITY_CHECKS = [suite_check(["analytics", "kpi_values"], kpi_values.SUITE, "gx_kpi_values")]
+QUALITY_CHECKS = [
+    suite_check(["analytics", "kpi_values"], kpi_values.SUITE, "gx_kpi_values"),
+    suite_check(["analytics", "kpi_values"], freshness.SUITE, "gx_freshness"),
+]

@@ -34,8 +34,12 @@ class Settings:
     # Status name (matched case-insensitively, trimmed) -> new | indeterminate | done.
     status_categories: tuple[tuple[str, str], ...] = ()
     production_environments: tuple[str, ...] = ("production",)
-    # KPIs that must have an organisation row in the latest complete month, or publishing blocks.
+    # KPIs that should have an organisation row in the latest complete month, and how much a
+    # miss matters: by default a warning (the landing may simply lag a month behind as_of).
     required_monthly_kpis: tuple[str, ...] = ("throughput", "active_users")
+    completeness_severity: str = "warning"
+    # A source whose newest record is older than this many days before as_of blocks publishing.
+    max_staleness_days: int = 45
     duckdb_threads: int = 2
     duckdb_memory_limit: str = "4GB"
     # The vmo.toml these settings were read from, if any (passed on to Dagster runs).
@@ -112,6 +116,12 @@ def _positive_int(key: str, value: Any) -> int:
     return value
 
 
+def _severity(key: str, value: Any) -> str:
+    if value not in ("blocking", "warning"):
+        raise SettingsError(f"{key}: expected 'blocking' or 'warning', got {value!r}")
+    return value
+
+
 def _memory(key: str, value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB)", value):
         raise SettingsError(f"{key}: expected a size like '4GB', got {value!r}")
@@ -126,6 +136,8 @@ _TOML_KEYS = {
     "jira.status_categories": ("status_categories", _status_categories),
     "deployments.production_environments": ("production_environments", _string_list),
     "quality.required_monthly_kpis": ("required_monthly_kpis", _string_list),
+    "quality.completeness_severity": ("completeness_severity", _severity),
+    "quality.max_staleness_days": ("max_staleness_days", _positive_int),
     "duckdb.threads": ("duckdb_threads", _positive_int),
     "duckdb.memory_limit": ("duckdb_memory_limit", _memory),
 }

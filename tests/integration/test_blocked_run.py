@@ -24,8 +24,9 @@ def test_blocked_run_keeps_previous_warehouse_and_exits_1(demo_run, tmp_path):
     warehouse = copy / settings.warehouse.name
     before = _sha(warehouse)
 
-    # Three months past the last landed file: the latest complete month (2025-09) has neither
-    # throughput nor active users for the organisation, a blocking expectation.
+    # Three months past the last landed file (2025-06-30): both sources are 92 days old, more
+    # than the 45 days allowed (blocking), and the latest complete month, 2025-09, has neither
+    # throughput nor active users for the organisation (a warning by default).
     result = CliRunner().invoke(
         app,
         [
@@ -40,16 +41,52 @@ def test_blocked_run_keeps_previous_warehouse_and_exits_1(demo_run, tmp_path):
     )
     assert result.exit_code == 1, result.output
     assert "blocked" in result.output
-    assert "kpi_values_organisation_latest_complete_month" in result.output
-    assert "missing ['active_users', 'throughput']" in result.output
-    assert "2025-09" in result.output
+    assert "source_freshness" in result.output and "at most 45 days old" in result.output
+    assert "source=product/events, newest=2025-06-30" in result.output and "age_days=92" in result.output
     assert _sha(warehouse) == before
 
     ops = copy / "warehouse_ops.duckdb"
     last = query(ops, "SELECT outcome, message FROM ops.runs ORDER BY started_at DESC LIMIT 1")[0]
-    assert last[0] == "blocked" and "missing ['active_users', 'throughput']" in last[1]
-    failed = query(ops, "SELECT severity, observed FROM ops.check_results WHERE NOT passed")
-    assert failed == [("blocking", "missing ['active_users', 'throughput']")]
+    assert last[0] == "blocked" and "source_freshness" in last[1]
+    failed = dict(query(ops, "SELECT severity, observed FROM ops.check_results WHERE NOT passed"))
+    assert set(failed) == {"blocking", "warning"}
+    assert failed["blocking"].startswith("2 of 2 rows unexpected")
+    assert failed["warning"] == "missing ['active_users', 'throughput']"
+
+
+def test_a_warning_publishes_and_is_recorded(demo_run, tmp_path):
+    """A month past the last landed file: July is complete but empty (a warning), the sources
+    are 31 days old (within 45): the run publishes and records the warning."""
+    settings, _ = demo_run
+    copy = tmp_path / "published"
+    shutil.copytree(settings.warehouse.parent, copy)
+    warehouse = copy / settings.warehouse.name
+    before = _sha(warehouse)
+    result = CliRunner().invoke(
+        app,
+        [
+            "run",
+            "--landing",
+            str(settings.landing_dir),
+            "--warehouse",
+            str(warehouse),
+            "--as-of",
+            "2025-07-31",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    ops = copy / "warehouse_ops.duckdb"
+    run_id, outcome = query(ops, "SELECT run_id, outcome FROM ops.runs ORDER BY started_at DESC LIMIT 1")[0]
+    assert outcome == "published"
+    assert _sha(warehouse) != before
+    warnings = query(
+        ops, "SELECT check_name, observed FROM ops.check_results WHERE run_id = ? AND NOT passed", [run_id]
+    )
+    assert len(warnings) == 1 and "2025-07" in warnings[0][0]
+    # July has no inputs, so no rows: the latest period published is still June.
+    assert query(warehouse, "SELECT max(period_start)::VARCHAR FROM analytics.kpi_values") == [
+        ("2025-06-01",)
+    ]
 
 
 def test_bad_arguments_exit_2(tmp_path):
