@@ -87,8 +87,16 @@ def _offending_rows(data: pd.DataFrame, index: list) -> str:
             ]
         ]
     return "; ".join(
-        ", ".join(f"{column}={value}" for column, value in row.items()) for row in frame.to_dict("records")
+        ", ".join(f"{column}={_plain(value)}" for column, value in row.items())
+        for row in frame.to_dict("records")
     )
+
+
+def _plain(value: Any) -> Any:
+    """Dates as dates: pandas reads DuckDB's DATE as a midnight timestamp."""
+    if isinstance(value, pd.Timestamp) and value == value.normalize():
+        return value.date()
+    return value
 
 
 def _check_name(frame: CheckedFrame, config: Any, settings: Settings) -> str:
