@@ -1,4 +1,4 @@
-"""Dagster assets of the ingest stage: one per landed source, each a raw table (or several)."""
+"""Dagster assets of the ingest stage: one step per landing folder, one asset per raw table."""
 
 from collections.abc import Callable
 
@@ -6,7 +6,7 @@ import dagster as dg
 
 from orchestration import run_records
 from orchestration.ingest import events, jira, sources
-from orchestration.ingest.contracts import PORTFOLIO_CONTRACTS
+from orchestration.ingest.contracts import CSV_FOLDERS
 from orchestration.ingest.landing import FileResult, check_landing_folder
 from orchestration.resources import PipelineResource
 from orchestration.warehouse import work_connection
@@ -32,23 +32,30 @@ def _metadata(results: list[FileResult]) -> dict[str, dg.MetadataValue]:
     }
 
 
-@dg.multi_asset(
-    name="ingest_portfolio",
-    specs=[
-        dg.AssetSpec(
-            ["raw", c.table],
-            group_name=INGEST_GROUP,
-            description=f"Landed portfolio/{c.table}*.csv (PPM export), as text.",
+def _csv_folder_asset(folder: str) -> dg.AssetsDefinition:
+    contracts = CSV_FOLDERS[folder]
+
+    @dg.multi_asset(
+        name="ingest_" + folder.split("/")[-1],
+        specs=[
+            dg.AssetSpec(
+                ["raw", c.table],
+                group_name=INGEST_GROUP,
+                description=f"Landed {folder}/ CSV files ({c.source}), as text.",
+            )
+            for c in contracts
+        ],
+    )
+    def _asset(pipeline: PipelineResource):
+        results = _ingest(
+            pipeline, lambda conn, settings, run_id: sources.ingest_csv_folder(conn, settings, run_id, folder)
         )
-        for c in PORTFOLIO_CONTRACTS
-    ],
-)
-def ingest_portfolio(pipeline: PipelineResource):
-    """portfolio/ CSV files -> raw tables, each record checked against the landing contract."""
-    results = _ingest(pipeline, sources.ingest_portfolio)
-    for contract in PORTFOLIO_CONTRACTS:
-        mine = [r for r in results if r.source == contract.source]
-        yield dg.MaterializeResult(asset_key=["raw", contract.table], metadata=_metadata(mine))
+        for contract in contracts:
+            mine = [r for r in results if r.source == contract.source]
+            yield dg.MaterializeResult(asset_key=["raw", contract.table], metadata=_metadata(mine))
+
+    _asset.__doc__ = f"{folder}/ CSV files -> raw tables, each record checked against the landing contract."
+    return _asset
 
 
 @dg.asset(key=["raw", "jira_issues"], group_name=INGEST_GROUP)
@@ -59,9 +66,9 @@ def ingest_jira(pipeline: PipelineResource) -> dg.MaterializeResult:
 
 @dg.asset(key=["raw", "product_events"], group_name=INGEST_GROUP)
 def ingest_events(pipeline: PipelineResource) -> dg.MaterializeResult:
-    """product/events/ Segment track calls -> raw.product_events."""
+    """product/events/ Segment calls (JSON Lines, gzip, Parquet) -> raw.product_events."""
     return dg.MaterializeResult(metadata=_metadata(_ingest(pipeline, sources.ingest_events)))
 
 
-INGEST_ASSETS = [ingest_portfolio, ingest_jira, ingest_events]
-INGESTED_FOLDERS = ["portfolio", jira.FOLDER, events.FOLDER]
+INGEST_ASSETS = [*(_csv_folder_asset(folder) for folder in CSV_FOLDERS), ingest_jira, ingest_events]
+INGESTED_FOLDERS = [*CSV_FOLDERS, jira.FOLDER, events.FOLDER]

@@ -42,6 +42,15 @@ def _rule(column: Column) -> list[tuple[str, str, str]]:
                 f"{column.name} must be a date YYYY-MM-DD",
             )
         )
+    elif kind == "quarter":
+        # No reason code names quarters; a period that is not one is read as a bad month.
+        rules.append(
+            (
+                f"{v} IS NOT NULL AND NOT regexp_full_match({v}, '\\d{{4}}-Q[1-4]')",
+                "bad_month",
+                f"{column.name} must be a quarter YYYY-Qn",
+            )
+        )
     elif kind == "month":
         rules.append(
             (
@@ -100,19 +109,23 @@ def _rule(column: Column) -> list[tuple[str, str, str]]:
 
 
 def _classify_sql(contract: CsvContract) -> tuple[str, str]:
-    """CASE expressions giving each record's reason code and detail (NULL when it is good)."""
-    rules = [rule for column in contract.columns for rule in _rule(column)]
-    if not rules:
-        return "NULL", "NULL"
+    """CASE expressions giving each record's reason code and detail (NULL when it is good):
+    the first rule it breaks, column rules in column order, then the record rules."""
+    rules = []
+    for column in contract.columns:
+        for condition, code, text in _rule(column):
+            quoted = f"chr(39) || {q(column.name)} || chr(39)"
+            got = f"'{_escape(text)}: got ' || coalesce({quoted}, 'nothing')"
+            rules.append((condition, code, got))
+    for condition, code, text in contract.record_rules:
+        rules.append((f"coalesce({condition}, false)", code, f"'{_escape(text)}'"))
     reason = "CASE " + " ".join(f"WHEN {cond} THEN '{code}'" for cond, code, _ in rules) + " END"
-    detail_parts = []
-    for cond, _, text in rules:
-        column = text.split(" ", 1)[0]
-        detail_parts.append(
-            f"WHEN {cond} THEN '{text.replace(chr(39), chr(39) * 2)}: got ' || coalesce("
-            f"'''' || {q(column)} || '''', 'nothing')"
-        )
-    return reason, "CASE " + " ".join(detail_parts) + " END"
+    detail = "CASE " + " ".join(f"WHEN {cond} THEN {text}" for cond, _, text in rules) + " END"
+    return reason, detail
+
+
+def _escape(text: str) -> str:
+    return text.replace("'", "''")
 
 
 def _header(path: Path) -> list[str]:
@@ -190,10 +203,10 @@ def load_csv_file(
 
 def _whole_file_bad(connection, contract: CsvContract, path: Path, run_id: str, detail: str):
     quarantine_file(connection, run_id, contract.source, path, "unparseable_file", detail)
-    return 0, _count_records(path)
+    return 0, count_csv_records(path)
 
 
-def _count_records(path: Path) -> int:
+def count_csv_records(path: Path) -> int:
     """Records in a file quarantined whole: its data rows as far as they can be read."""
     try:
         with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:

@@ -19,13 +19,26 @@ from orchestration.warehouse import fetch_one
 
 SOURCE = "product/events"
 FOLDER = "product/events"
-SUFFIXES = (".jsonl", ".jsonl.gz")
+SUFFIXES = (".jsonl", ".jsonl.gz", ".parquet")
+# A Parquet file must have these columns (the Segment fields, `properties` a struct or JSON text).
+PARQUET_COLUMNS = {"type", "messageId", "properties"}
+PARQUET_ONE_OF = ({"userId", "anonymousId"}, {"timestamp", "originalTimestamp", "receivedAt"})
 RAW_DDL = """
 CREATE TABLE IF NOT EXISTS raw.product_events (
     message_id VARCHAR, type VARCHAR, event VARCHAR, user_id VARCHAR, anonymous_id VARCHAR,
     event_time VARCHAR, product_id VARCHAR, feature VARCHAR, payload JSON,
     _file VARCHAR, _record BIGINT, _run_id VARCHAR
 )
+"""
+
+# `properties` as an object, whether it came as one or as JSON text (Parquet writers do both).
+_PROPERTIES = """
+    CASE json_type(payload -> '$.properties')
+        WHEN 'OBJECT' THEN payload -> '$.properties'
+        WHEN 'VARCHAR' THEN CASE WHEN json_valid(payload ->> '$.properties')
+                                 AND json_type((payload ->> '$.properties')::JSON) = 'OBJECT'
+                            THEN (payload ->> '$.properties')::JSON END
+    END
 """
 
 # Scalars as text whatever their JSON type (an id may be a number).
@@ -37,10 +50,8 @@ _FIELDS = """
     nullif(trim(payload ->> '$.anonymousId'), '') AS anonymous_id,
     coalesce(payload ->> '$.timestamp', payload ->> '$.originalTimestamp',
              payload ->> '$.receivedAt') AS event_time,
-    CASE WHEN json_type(payload -> '$.properties') = 'OBJECT'
-         THEN nullif(trim(payload ->> '$.properties.product_id'), '') END AS product_id,
-    CASE WHEN json_type(payload -> '$.properties') = 'OBJECT'
-         THEN nullif(trim(payload ->> '$.properties.feature'), '') END AS feature
+    nullif(trim(properties ->> '$.product_id'), '') AS product_id,
+    nullif(trim(properties ->> '$.feature'), '') AS feature
 """
 
 _VERDICT = f"""
@@ -60,17 +71,55 @@ _VERDICT = f"""
 """
 
 
-def load_events_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> tuple[int, int]:
+def _stage_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> str | None:
+    """TEMP landing_lines from a Parquet file, each row as its JSON object; or why not."""
     try:
-        stage_json_lines(connection, path, "landing_lines")
+        columns = {
+            row[0]
+            for row in connection.execute(
+                "SELECT column_name FROM (DESCRIBE SELECT * FROM read_parquet(?))", [str(path)]
+            ).fetchall()
+        }
     except duckdb.Error as exc:
-        quarantine_file(connection, run_id, SOURCE, path, "unparseable_file", str(exc).splitlines()[0])
-        return 0, count_lines(path)
+        return f"not a readable Parquet file: {str(exc).splitlines()[0]}"
+    missing = sorted(PARQUET_COLUMNS - columns) + [
+        " or ".join(sorted(group)) for group in PARQUET_ONE_OF if not group & columns
+    ]
+    if missing:
+        return f"wrong Parquet schema: missing columns {missing}"
+    connection.execute(
+        "CREATE OR REPLACE TEMP TABLE landing_lines AS SELECT row_number() OVER () AS _record,"
+        " to_json(t)::VARCHAR AS line, true AS is_object FROM read_parquet(?) AS t",
+        [str(path)],
+    )
+    return None
+
+
+def _parquet_rows(path: Path) -> int:
+    try:
+        return duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchall()[0][0]
+    except duckdb.Error:
+        return 1  # the file itself is the one record that could not be read
+
+
+def load_events_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> tuple[int, int]:
+    if path.name.endswith(".parquet"):
+        problem = _stage_parquet(connection, path)
+        if problem:
+            quarantine_file(connection, run_id, SOURCE, path, "unparseable_file", problem)
+            return 0, _parquet_rows(path)
+    else:
+        try:
+            stage_json_lines(connection, path, "landing_lines")
+        except duckdb.Error as exc:
+            quarantine_file(connection, run_id, SOURCE, path, "unparseable_file", str(exc).splitlines()[0])
+            return 0, count_lines(path)
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE checked_events AS SELECT *, {_VERDICT} AS _verdict FROM ("
         f" SELECT _record, line, is_object, payload, {_FIELDS} FROM ("
-        "  SELECT _record, line, is_object, CASE WHEN is_object THEN line::JSON END AS payload"
-        "  FROM landing_lines))"
+        f"  SELECT *, {_PROPERTIES} AS properties FROM ("
+        "   SELECT _record, line, is_object, CASE WHEN is_object THEN line::JSON END AS payload"
+        "   FROM landing_lines)))"
     )
     connection.execute(
         "INSERT INTO raw.product_events SELECT message_id, type, event, user_id, anonymous_id,"

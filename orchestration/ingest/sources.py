@@ -1,50 +1,77 @@
-"""Each landing-zone source as one ingest step: find its new files and load them into raw."""
+"""Each landing-zone source folder as one ingest step: find its new files, load them into raw."""
 
 from __future__ import annotations
 
-from functools import partial
+from collections.abc import Callable
+from pathlib import Path
 
 import duckdb
 
 from orchestration.ingest import events, jira
-from orchestration.ingest.contracts import PORTFOLIO_CONTRACTS
-from orchestration.ingest.csv_files import load_csv_file, raw_table_ddl
-from orchestration.ingest.landing import FileResult, ensure_ledger, landed_files, load_new_files
+from orchestration.ingest.contracts import CSV_FOLDERS, CsvContract
+from orchestration.ingest.csv_files import count_csv_records, load_csv_file, raw_table_ddl
+from orchestration.ingest.landing import (
+    FileResult,
+    ensure_ledger,
+    landed_files,
+    load_new_files,
+    quarantine_file,
+)
 from orchestration.settings import Settings
 
 
 def create_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
     """Every raw table exists from the first run on, so dbt compiles whatever has landed."""
     ensure_ledger(connection)
-    for contract in PORTFOLIO_CONTRACTS:
-        connection.execute(raw_table_ddl(contract))
+    for contracts in CSV_FOLDERS.values():
+        for contract in contracts:
+            connection.execute(raw_table_ddl(contract))
     connection.execute(jira.RAW_DDL)
     connection.execute(events.RAW_DDL)
 
 
-def ingest_portfolio(connection, settings: Settings, run_id: str) -> list[FileResult]:
-    """portfolio/: one contract per file name, loaded in dependency order."""
+def ingest_csv_folder(connection, settings: Settings, run_id: str, folder: str) -> list[FileResult]:
+    """One folder of CSV files: each file to the contract its name says, in dependency order.
+
+    A CSV file whose name no contract of the folder claims is quarantined whole: nothing that
+    lands is silently ignored.
+    """
+    contracts = CSV_FOLDERS[folder]
+    files = landed_files(settings.landing_dir, folder, (".csv",))
     results = []
-    files = landed_files(settings.landing_dir, "portfolio", (".csv",))
-    for contract in PORTFOLIO_CONTRACTS:
+    for contract in contracts:
         mine = [path for path in files if contract.holds(path.name)]
-        load = partial(_load_csv, contract=contract, run_id=run_id)
-        results += load_new_files(connection, run_id, contract.source, mine, load)
+        results += load_new_files(connection, run_id, contract.source, mine, _csv_loader(contract, run_id))
+    unclaimed = [path for path in files if not any(c.holds(path.name) for c in contracts)]
+    results += load_new_files(connection, run_id, folder, unclaimed, _unclaimed_loader(contracts, run_id))
     return results
 
 
-def _load_csv(connection, path, *, contract, run_id):
-    return load_csv_file(connection, contract, path, run_id)
+def _csv_loader(contract: CsvContract, run_id: str) -> Callable:
+    return lambda connection, path: load_csv_file(connection, contract, path, run_id)
+
+
+def _unclaimed_loader(contracts: tuple[CsvContract, ...], run_id: str) -> Callable:
+    names = ", ".join(f"{c.name_prefix}*.csv" for c in contracts if c.name_prefix) or "*.csv"
+
+    def load(connection, path: Path) -> tuple[int, int]:
+        quarantine_file(
+            connection,
+            run_id,
+            contracts[0].folder,
+            path,
+            "unparseable_file",
+            f"no contract for this file name in {contracts[0].folder}/ (expected {names})",
+        )
+        return 0, count_csv_records(path)
+
+    return load
 
 
 def ingest_jira(connection, settings: Settings, run_id: str) -> list[FileResult]:
     files = landed_files(settings.landing_dir, jira.FOLDER, jira.SUFFIXES)
     return load_new_files(
-        connection,
-        run_id,
-        jira.SOURCE,
-        files,
-        lambda conn, path: jira.load_jira_file(conn, path, run_id),
+        connection, run_id, jira.SOURCE, files, lambda conn, path: jira.load_jira_file(conn, path, run_id)
     )
 
 
