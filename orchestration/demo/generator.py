@@ -7,16 +7,21 @@ check that the flags fire on exactly those entities.
 
 from __future__ import annotations
 
-import csv
 import dataclasses
 import datetime as dt
+import gzip
 import json
 import random
 import zlib
 from collections import defaultdict
 from pathlib import Path
 
+from orchestration.demo.common import write_csv
+from orchestration.demo.customers import write_customers
+from orchestration.demo.finance import write_finance
+from orchestration.demo.operations import write_operations
 from orchestration.demo.scales import SCALES, Scale
+from orchestration.demo.strategy import write_strategy
 
 PORTFOLIO_NAMES = [
     "Payments",
@@ -113,6 +118,8 @@ class Initiative:
     launch_date: dt.date | None = None
     status: str = "proposed"
     end_slip: int = 0  # days the initiative finishes after its baseline end
+    idea_id: str | None = None
+    objective_id: str | None = None
 
 
 @dataclasses.dataclass
@@ -136,14 +143,6 @@ def _jira_time(moment: dt.datetime, offset_minutes: int) -> str:
     return local.strftime("%Y-%m-%dT%H:%M:%S.") + f"{local.microsecond // 1000:03d}" + local.strftime("%z")
 
 
-def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(["" if v is None else v for v in row] for row in rows)
-
-
 class _DemoOrganisation:
     def __init__(self, scale: Scale, seed: int, start: dt.date, end: dt.date):
         self.scale, self.seed, self.start, self.end = scale, seed, start, end
@@ -152,6 +151,8 @@ class _DemoOrganisation:
         self.products: list[dict] = []
         self.initiatives: list[Initiative] = []
         self.planted: dict[str, list[str]] = defaultdict(list)
+        # Issues written per product: (key, type, done time or None), for deployment changes.
+        self.issues_by_product: dict[str, list[tuple[str, str, dt.datetime | None]]] = defaultdict(list)
         self._plan()
 
     # --- the organisation -------------------------------------------------------------------
@@ -221,6 +222,10 @@ class _DemoOrganisation:
                     epic_keys=epics,
                     feature_keys=[f"{product['project_key'].lower()}-feature-{number}-{k}" for k in range(2)],
                 )
+                if number % 3:
+                    initiative.idea_id = f"IDEA-{number:03d}"
+                quarter = (baseline_start.month - 1) // 3 + 1
+                initiative.objective_id = f"O-{product['portfolio_id']}-{baseline_start.year}-Q{quarter}"
                 self.initiatives.append(initiative)
         self._plant_flagged_stories()
         for initiative in self.initiatives:
@@ -270,12 +275,12 @@ class _DemoOrganisation:
     # --- portfolio/ --------------------------------------------------------------------------
     def write_portfolio(self, out: Path) -> dict[str, int]:
         folder = out / "portfolio"
-        _write_csv(
+        write_csv(
             folder / "portfolios.csv",
             ["portfolio_id", "name", "executive_owner"],
             [[p["portfolio_id"], p["name"], p["executive_owner"]] for p in self.portfolios],
         )
-        _write_csv(
+        write_csv(
             folder / "products.csv",
             ["product_id", "name", "portfolio_id", "product_owner", "launched_on", "status"],
             [
@@ -312,13 +317,15 @@ class _DemoOrganisation:
         ]
         rows, milestones = [], []
         for n, ini in enumerate(self.initiatives):
+            # Objectives are landed for the quarters inside the generated range only.
+            objective = ini.objective_id if ini.baseline_start >= self.start.replace(day=1) else None
             rows.append(
                 [
                     ini.initiative_id,
                     ini.name,
                     ini.product_id,
-                    None,
-                    None,
+                    objective,
+                    ini.idea_id,
                     PEOPLE[n % len(PEOPLE)],
                     PEOPLE[(n + 5) % len(PEOPLE)],
                     ["agile", "hybrid", "waterfall"][n % 3],
@@ -335,8 +342,8 @@ class _DemoOrganisation:
                 ]
             )
             milestones.extend(self._milestones(ini))
-        _write_csv(folder / "initiatives.csv", header, rows)
-        _write_csv(
+        write_csv(folder / "initiatives.csv", header, rows)
+        write_csv(
             folder / "milestones.csv",
             [
                 "milestone_id",
@@ -402,7 +409,19 @@ class _DemoOrganisation:
                 key_prefix,
                 len([e for i in self.initiatives if i.product_id == ini.product_id for e in i.epic_keys]),
             )
-            by_product[key_prefix].extend(self._initiative_issues(ini, product, counters))
+            written = self._initiative_issues(ini, product, counters)
+            by_product[key_prefix].extend(written)
+            for issue in written:
+                kind = issue["fields"]["issuetype"]["name"]
+                if kind != "Epic":
+                    done = issue["fields"]["resolutiondate"]
+                    self.issues_by_product[ini.product_id].append(
+                        (
+                            issue["key"],
+                            kind,
+                            dt.datetime.strptime(done, "%Y-%m-%dT%H:%M:%S.%f%z") if done else None,
+                        )
+                    )
         files = issues = 0
         for project_key, project_issues in sorted(by_product.items()):
             project_issues.sort(key=lambda issue: int(issue["key"].split("-")[1]))
@@ -652,8 +671,28 @@ class _DemoOrganisation:
                     )
                 )
         for day, lines in sorted(files.items()):
-            (folder / f"events-{day.isoformat()}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+            _write_event_file(folder, day, lines)
         return {"event_files": len(files), "track_events": total}
+
+
+def _write_event_file(folder: Path, day: dt.date, lines: list[str]) -> None:
+    """One file a day, in the three landed forms: mostly JSON Lines, some gzip, some Parquet."""
+    ordinal = day.toordinal()
+    if ordinal % 11 == 0:
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        events = [json.loads(line) for line in lines]
+        columns = ["type", "messageId", "event", "userId", "anonymousId", "timestamp"]
+        table = {name: [e.get(name) for e in events] for name in columns}
+        # Parquet exports often carry properties as JSON text.
+        table["properties"] = [json.dumps(e.get("properties")) if "properties" in e else None for e in events]
+        pq.write_table(pa.table(table), folder / f"events-{day.isoformat()}.parquet")
+    elif ordinal % 7 == 0:
+        body = ("\n".join(lines) + "\n").encode("utf-8")
+        (folder / f"events-{day.isoformat()}.jsonl.gz").write_bytes(gzip.compress(body, mtime=0))
+    else:
+        (folder / f"events-{day.isoformat()}.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
 
 
 def _event_time(day: dt.date, rng: random.Random) -> str:
@@ -679,6 +718,14 @@ def generate(
     if start >= end:
         raise ValueError(f"--start {start} must be before --end {end}")
     org = _DemoOrganisation(chosen, seed, start, end)
-    records = {**org.write_portfolio(out), **org.write_jira(out), **org.write_events(out)}
+    records = {
+        **org.write_portfolio(out),
+        **write_finance(org, out, seed),
+        **org.write_jira(out),
+        **write_operations(org, out, seed),
+        **org.write_events(out),
+        **write_customers(org, out, seed),
+        **write_strategy(org, out, seed),
+    }
     files = sum(1 for p in out.rglob("*") if p.is_file())
     return GenerationSummary(out=out, files=files, records=records, planted=dict(org.planted))
