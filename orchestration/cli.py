@@ -84,6 +84,9 @@ def generate(
     seed: SeedOpt = 42,
     start: Annotated[str | None, typer.Option("--start", help="First day, YYYY-MM-DD.")] = None,
     end: Annotated[str | None, typer.Option("--end", help="Last day, YYYY-MM-DD [default today].")] = None,
+    bad_records: Annotated[
+        bool, typer.Option("--bad-records", help="Mix in contract violations (every quarantine reason).")
+    ] = False,
 ) -> None:
     """Write deterministic demo data in the landing-zone shapes (no pipeline run)."""
     from orchestration.demo.generator import generate as generate_files
@@ -95,6 +98,7 @@ def generate(
             seed,
             _date_option(start, "--start"),
             _date_option(end, "--end"),
+            bad_records=bad_records,
         )
     except ValueError as exc:
         raise _fail(str(exc)) from exc

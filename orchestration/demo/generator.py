@@ -16,6 +16,7 @@ import zlib
 from collections import defaultdict
 from pathlib import Path
 
+from orchestration.demo.bad_records import plant_bad_records
 from orchestration.demo.common import write_csv
 from orchestration.demo.customers import write_customers
 from orchestration.demo.finance import write_finance
@@ -710,6 +711,7 @@ def generate(
     seed: int = 42,
     start: dt.date | None = None,
     end: dt.date | None = None,
+    bad_records: bool = False,
 ) -> GenerationSummary:
     """Write a landing folder for a demo organisation; deterministic for (scale, seed, start, end)."""
     chosen = SCALES[scale]
@@ -727,5 +729,7 @@ def generate(
         **write_customers(org, out, seed),
         **write_strategy(org, out, seed),
     }
+    if bad_records:
+        records.update(plant_bad_records(out))
     files = sum(1 for p in out.rglob("*") if p.is_file())
     return GenerationSummary(out=out, files=files, records=records, planted=dict(org.planted))
