@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.contracts import Column, CsvContract
-from orchestration.ingest.landing import RECORD_TEXT_LIMIT, quarantine_file
+from orchestration.ingest.landing import RECORD_TEXT_LIMIT, UnreadableFile, count_records
 from orchestration.warehouse import fetch_one
 from orchestration.warehouse import quote_identifier as q
 
@@ -141,7 +141,7 @@ def load_csv_file(
     try:
         header = _header(path)
     except (UnicodeDecodeError, csv.Error) as exc:
-        return _whole_file_bad(connection, contract, path, run_id, f"cannot read header: {exc}")
+        raise UnreadableFile(f"cannot read header: {exc}", count_records(path)) from exc
     duplicates = sorted({name for name in header if header.count(name) > 1})
     missing = [c.name for c in contract.columns if c.required and c.name not in header]
     if not header or duplicates or missing:
@@ -152,7 +152,7 @@ def load_csv_file(
             if header
             else "no header row"
         )
-        return _whole_file_bad(connection, contract, path, run_id, problem)
+        raise UnreadableFile(problem, count_records(path))
 
     names = {c.name for c in contract.columns}
     columns = "{" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}': 'VARCHAR'" for n in header) + "}"
@@ -164,7 +164,7 @@ def load_csv_file(
             [str(path)],
         )
     except duckdb.Error as exc:
-        return _whole_file_bad(connection, contract, path, run_id, str(exc).splitlines()[0])
+        raise UnreadableFile(str(exc).splitlines()[0], count_records(path)) from exc
 
     values = ", ".join(
         f"nullif(trim({q(c.name)}), '') AS {q(c.name)}" if c.name in header else f"NULL AS {q(c.name)}"
@@ -199,17 +199,3 @@ def load_csv_file(
     )
     connection.execute("DROP TABLE landing_rows; DROP TABLE checked_rows")
     return loaded, quarantined
-
-
-def _whole_file_bad(connection, contract: CsvContract, path: Path, run_id: str, detail: str):
-    quarantine_file(connection, run_id, contract.source, path, "unparseable_file", detail)
-    return 0, count_csv_records(path)
-
-
-def count_csv_records(path: Path) -> int:
-    """Records in a file quarantined whole: its data rows as far as they can be read."""
-    try:
-        with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
-            return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
-    except csv.Error:
-        return 0

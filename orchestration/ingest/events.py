@@ -13,8 +13,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.csv_files import TIMESTAMP_PATTERN
-from orchestration.ingest.json_files import count_lines, stage_json_lines
-from orchestration.ingest.landing import RECORD_TEXT_LIMIT, quarantine_file
+from orchestration.ingest.json_files import stage_json_lines
+from orchestration.ingest.landing import RECORD_TEXT_LIMIT, UnreadableFile, count_records
 from orchestration.warehouse import fetch_one
 
 SOURCE = "product/events"
@@ -95,25 +95,13 @@ def _stage_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> str | N
     return None
 
 
-def _parquet_rows(path: Path) -> int:
-    try:
-        return duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchall()[0][0]
-    except duckdb.Error:
-        return 1  # the file itself is the one record that could not be read
-
-
 def load_events_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> tuple[int, int]:
     if path.name.endswith(".parquet"):
         problem = _stage_parquet(connection, path)
         if problem:
-            quarantine_file(connection, run_id, SOURCE, path, "unparseable_file", problem)
-            return 0, _parquet_rows(path)
+            raise UnreadableFile(problem, count_records(path))
     else:
-        try:
-            stage_json_lines(connection, path, "landing_lines")
-        except duckdb.Error as exc:
-            quarantine_file(connection, run_id, SOURCE, path, "unparseable_file", str(exc).splitlines()[0])
-            return 0, count_lines(path)
+        stage_json_lines(connection, path, "landing_lines")
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE checked_events AS SELECT *, {_VERDICT} AS _verdict FROM ("
         f" SELECT _record, line, is_object, payload, {_FIELDS} FROM ("

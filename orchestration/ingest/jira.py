@@ -12,8 +12,8 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.csv_files import TIMESTAMP_PATTERN
-from orchestration.ingest.json_files import count_lines, read_json_document, stage_json_lines
-from orchestration.ingest.landing import RECORD_TEXT_LIMIT, quarantine_file
+from orchestration.ingest.json_files import read_json_document, stage_json_lines
+from orchestration.ingest.landing import RECORD_TEXT_LIMIT, UnreadableFile
 from orchestration.warehouse import fetch_one
 
 SOURCE = "delivery/jira"
@@ -59,11 +59,7 @@ _ISSUE_RULES = " ".join(
 
 def load_jira_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> tuple[int, int]:
     if path.name.endswith(".jsonl"):
-        try:
-            stage_json_lines(connection, path, "landing_lines")
-        except duckdb.Error as exc:
-            quarantine_file(connection, run_id, SOURCE, path, "unparseable_file", str(exc).splitlines()[0])
-            return 0, count_lines(path)
+        stage_json_lines(connection, path, "landing_lines")
         connection.execute(
             "CREATE OR REPLACE TEMP TABLE landing_issues AS SELECT _record, line AS _text, is_object,"
             " CASE WHEN is_object THEN line::JSON END AS issue FROM landing_lines"
@@ -72,9 +68,7 @@ def load_jira_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: st
     else:
         problem = _stage_document(connection, path)
         if problem:
-            # The whole document is the one record that could not be read.
-            quarantine_file(connection, run_id, SOURCE, path, "unparseable_file", problem)
-            return 0, 1
+            raise UnreadableFile(problem, 1)  # the whole document is the one unreadable record
     connection.execute(
         "CREATE OR REPLACE TEMP TABLE checked_issues AS SELECT *, "
         f"{_ISSUE_RULES} AS _verdict FROM landing_issues"

@@ -34,18 +34,3 @@ def read_json_document(connection: duckdb.DuckDBPyConnection, path: Path) -> str
     """The whole file as text, or duckdb.Error when it is not readable UTF-8."""
     rows = connection.execute("SELECT content FROM read_text(?)", [str(path)]).fetchall()
     return rows[0][0] if rows else ""
-
-
-def count_lines(path: Path) -> int:
-    """Non-blank lines of a JSON Lines file quarantined whole, read as far as possible."""
-    import gzip
-
-    opener = gzip.open if path.name.endswith(".gz") else open
-    count = 0
-    try:
-        with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
-            for line in handle:
-                count += bool(line.strip())
-    except (OSError, EOFError):
-        pass  # a truncated gzip: the lines before the damage are what can be counted
-    return count

@@ -51,6 +51,17 @@ class LandingError(Exception):
     """The landing folder itself cannot be read: the run cannot start (exit code 2)."""
 
 
+class UnreadableFile(Exception):
+    """A landed file that cannot be parsed at all: it is quarantined whole.
+
+    `records` is how many records it holds as far as they can be counted."""
+
+    def __init__(self, detail: str, records: int):
+        super().__init__(detail)
+        self.detail = detail
+        self.records = records
+
+
 @dataclasses.dataclass(frozen=True)
 class FileResult:
     source: str
@@ -147,7 +158,13 @@ def load_new_files(
                 # loaded or quarantined once; recorded with the original's counts, loaded never.
                 loaded, quarantined = seen[1], seen[2]
             else:
-                loaded, quarantined = load_one(connection, path)
+                try:
+                    loaded, quarantined = load_one(connection, path)
+                except READ_ERRORS as unreadable:
+                    # A reader's error aborts the transaction: start again with nothing of the file.
+                    connection.execute("ROLLBACK")
+                    connection.execute("BEGIN TRANSACTION")
+                    loaded, quarantined = 0, _quarantine_whole(connection, run_id, source, path, unreadable)
             connection.execute(
                 "INSERT INTO ingest.landed_files (source, file, sha256, rows_loaded, rows_quarantined,"
                 " run_id, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
@@ -159,3 +176,46 @@ def load_new_files(
             raise
         results.append(FileResult(source, path, loaded, quarantined, original))
     return results
+
+
+# What a reader raises on a bad file (a bug in our SQL raises something else, and fails the run).
+READ_ERRORS = (UnreadableFile, duckdb.IOException, duckdb.InvalidInputException, duckdb.ConversionException)
+
+
+def _quarantine_whole(connection, run_id: str, source: str, path: Path, error: Exception) -> int:
+    if isinstance(error, UnreadableFile):
+        detail, records = error.detail, error.records
+    else:
+        detail, records = str(error).splitlines()[0], count_records(path)
+    quarantine_file(connection, run_id, source, path, "unparseable_file", detail)
+    return records
+
+
+def count_records(path: Path) -> int:
+    """Records of a file quarantined whole, as far as they can be counted: CSV data rows,
+    non-blank JSON lines, Parquet rows; a JSON document or an unreadable file is one record."""
+    import csv
+    import gzip
+
+    name = path.name
+    try:
+        if name.endswith(".csv"):
+            with path.open(newline="", encoding="utf-8-sig", errors="replace") as handle:
+                return max(sum(1 for _ in csv.reader(handle)) - 1, 0)
+        if name.endswith((".jsonl", ".jsonl.gz")):
+            opener = gzip.open if name.endswith(".gz") else open
+            count = 0
+            try:
+                with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
+                    for line in handle:
+                        count += bool(line.strip())
+            except (OSError, EOFError):
+                pass  # a truncated gzip: the lines before the damage are what can be counted
+            return count
+        if name.endswith(".parquet"):
+            return (
+                duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchall()[0][0]
+            )
+    except (OSError, csv.Error, duckdb.Error):
+        pass
+    return 1

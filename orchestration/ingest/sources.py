@@ -9,13 +9,14 @@ import duckdb
 
 from orchestration.ingest import events, jira
 from orchestration.ingest.contracts import CSV_FOLDERS, CsvContract
-from orchestration.ingest.csv_files import count_csv_records, load_csv_file, raw_table_ddl
+from orchestration.ingest.csv_files import load_csv_file, raw_table_ddl
 from orchestration.ingest.landing import (
     FileResult,
+    UnreadableFile,
+    count_records,
     ensure_ledger,
     landed_files,
     load_new_files,
-    quarantine_file,
 )
 from orchestration.settings import Settings
 
@@ -43,7 +44,7 @@ def ingest_csv_folder(connection, settings: Settings, run_id: str, folder: str) 
         mine = [path for path in files if contract.holds(path.name)]
         results += load_new_files(connection, run_id, contract.source, mine, _csv_loader(contract, run_id))
     unclaimed = [path for path in files if not any(c.holds(path.name) for c in contracts)]
-    results += load_new_files(connection, run_id, folder, unclaimed, _unclaimed_loader(contracts, run_id))
+    results += load_new_files(connection, run_id, folder, unclaimed, _unclaimed_loader(contracts))
     return results
 
 
@@ -51,19 +52,14 @@ def _csv_loader(contract: CsvContract, run_id: str) -> Callable:
     return lambda connection, path: load_csv_file(connection, contract, path, run_id)
 
 
-def _unclaimed_loader(contracts: tuple[CsvContract, ...], run_id: str) -> Callable:
+def _unclaimed_loader(contracts: tuple[CsvContract, ...]) -> Callable:
+    folder = contracts[0].folder
     names = ", ".join(f"{c.name_prefix}*.csv" for c in contracts if c.name_prefix) or "*.csv"
 
     def load(connection, path: Path) -> tuple[int, int]:
-        quarantine_file(
-            connection,
-            run_id,
-            contracts[0].folder,
-            path,
-            "unparseable_file",
-            f"no contract for this file name in {contracts[0].folder}/ (expected {names})",
+        raise UnreadableFile(
+            f"no contract for this file name in {folder}/ (expected {names})", count_records(path)
         )
-        return 0, count_csv_records(path)
 
     return load
 
