@@ -611,6 +611,7 @@ class _DemoOrganisation:
                 for n in range(first, first + scale.users_per_product)
             ]
         files: dict[dt.date, list[str]] = defaultdict(list)
+        written = 0
         span = (self.end - self.start).days
         counter = 0
         total = 0
@@ -671,9 +672,15 @@ class _DemoOrganisation:
                         separators=(",", ":"),
                     )
                 )
+            # A day's file is complete once the day is done (late events go one day ahead at
+            # most): write it now, so memory holds two days of events, not the whole history.
+            if files.get(day):
+                _write_event_file(folder, day, files.pop(day))
+                written += 1
         for day, lines in sorted(files.items()):
             _write_event_file(folder, day, lines)
-        return {"event_files": len(files), "track_events": total}
+            written += 1
+        return {"event_files": written, "track_events": total}
 
 
 def _write_event_file(folder: Path, day: dt.date, lines: list[str]) -> None:
