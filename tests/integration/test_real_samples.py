@@ -18,14 +18,21 @@ from tests.conftest import SAMPLES, query, run, settings_for
 
 pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples is not beside the project")
 
-JIRA_FILES = sorted([*SAMPLES.glob("jira/*/*.json"), *SAMPLES.glob("jira/*/*issues*.jsonl"),
-                     *SAMPLES.glob("jira/*/*epics*.jsonl")])
+JIRA_FILES = sorted(
+    [
+        *SAMPLES.glob("jira/*/*.json"),
+        *SAMPLES.glob("jira/*/*issues*.jsonl"),
+        *SAMPLES.glob("jira/*/*epics*.jsonl"),
+    ]
+)
 EVENT_FILES = sorted(SAMPLES.glob("segment/*/*.jsonl"))
 
 
 def _records(path: Path) -> int:
     if path.suffix == ".jsonl":
-        return sum(1 for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip())
+        return sum(
+            1 for line in path.read_text(encoding="utf-8", errors="replace").splitlines() if line.strip()
+        )
     try:
         document = json.loads(path.read_text(encoding="utf-8"))
     except ValueError:
@@ -66,8 +73,12 @@ def test_every_record_accounted_for(real_run):
     settings, outcome, land = real_run
     # No KPI can come of these files (no portfolio): the run is blocked, not crashed.
     assert outcome.outcome == "blocked", outcome.message
-    ledger = {Path(f).name: (loaded, quarantined) for f, loaded, quarantined in query(
-        settings.ops_db, "SELECT file, rows_loaded, rows_quarantined FROM ops.landed_files")}
+    ledger = {
+        Path(f).name: (loaded, quarantined)
+        for f, loaded, quarantined in query(
+            settings.ops_db, "SELECT file, rows_loaded, rows_quarantined FROM ops.landed_files"
+        )
+    }
     landed = sorted(p for p in land.rglob("*") if p.is_file())
     assert len(landed) == len(JIRA_FILES) + len(EVENT_FILES) == len(ledger)
     for path in landed:
@@ -76,8 +87,11 @@ def test_every_record_accounted_for(real_run):
     reasons = {r[0] for r in query(settings.ops_db, "SELECT DISTINCT reason_code FROM ops.quarantine")}
     assert reasons <= set(REASON_CODES)
     # The Segment samples carry no properties.product_id: every track call is quarantined.
-    events = query(settings.ops_db, "SELECT count(*) FROM ops.quarantine WHERE source = 'product/events'"
-                                    " AND reason_code = 'missing_required'")[0][0]
+    events = query(
+        settings.ops_db,
+        "SELECT count(*) FROM ops.quarantine WHERE source = 'product/events'"
+        " AND reason_code = 'missing_required'",
+    )[0][0]
     assert events > 50
 
 
@@ -89,11 +103,14 @@ def test_quirks_read_correctly(real_run):
     whole = query(settings.ops_db, "SELECT file FROM ops.quarantine WHERE reason_code = 'unparseable_file'")
     assert any("jira-changelog-response-fixture" in f for (f,) in whole)
     # Localised status names with a category from the issues; changelog-only names by default.
-    categories = dict(query(settings.work_db, "SELECT status_key, status_category"
-                                              " FROM intermediate.int_status_categories"))
+    categories = dict(
+        query(settings.work_db, "SELECT status_key, status_category FROM intermediate.int_status_categories")
+    )
     assert categories["已完成"] == "done" and categories["closed"] == "done" and categories["open"] == "new"
     # +0800 offsets become UTC.
-    created = query(settings.work_db, "SELECT created_at FROM staging.stg_jira__issues WHERE issue_key = 'EE-1'")
+    created = query(
+        settings.work_db, "SELECT created_at FROM staging.stg_jira__issues WHERE issue_key = 'EE-1'"
+    )
     assert created == [(dt.datetime(2020, 6, 12, 0, 13, 13, 360000),)]
 
 
@@ -102,9 +119,15 @@ def test_devlake_expected_values_agree(real_run):
     date (UTC), story points (where the field holds one; DevLake writes 0 for none) and epic
     key must match ours."""
     settings, _, _ = real_run
-    ours = {row[0]: row[1:] for row in query(settings.work_db, """
+    ours = {
+        row[0]: row[1:]
+        for row in query(
+            settings.work_db,
+            """
         SELECT issue_key, created_at, resolved_at, story_points, epic_link_key
-        FROM staging.stg_jira__issues""")}
+        FROM staging.stg_jira__issues""",
+        )
+    }
     with (SAMPLES / "jira/devlake/snapshot_tables/_tool_jira_issues.csv").open(encoding="utf-8") as handle:
         expected = list(csv.DictReader(handle))
     assert len(expected) == 30

@@ -1,0 +1,12 @@
+with latest as (
+    {{ latest_landed(source('raw', 'deployments'), ['deployment_id']) }}
+)
+select
+    deployment_id,
+    product_id,
+    environment,
+    -- Production means an environment named in config (default: production).
+    list_contains({{ var('production_environments') | tojson | replace('"', "'") }}, environment) as is_production,
+    status as deployment_status,
+    timezone('UTC', try_cast(deployed_at as timestamptz)) as deployed_at
+from latest

@@ -1,0 +1,11 @@
+with latest as (
+    {{ latest_landed(source('raw', 'benefits'), ['initiative_id', 'month', 'benefit_type']) }}
+)
+select
+    initiative_id,
+    cast(month || '-01' as date) as month_start,
+    benefit_type,
+    cast(planned_value as double) as planned_value,
+    -- An empty realized_value counts 0 (kpi-taxonomy.md, Readings).
+    coalesce(cast(realized_value as double), 0) as realized_value
+from latest

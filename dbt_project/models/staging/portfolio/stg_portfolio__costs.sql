@@ -1,0 +1,9 @@
+with latest as (
+    {{ latest_landed(source('raw', 'costs'), ['initiative_id', 'month', 'category']) }}
+)
+select
+    initiative_id,
+    cast(month || '-01' as date) as month_start,
+    category,
+    cast(actual_cost as double) as actual_cost
+from latest
