@@ -13,17 +13,25 @@ WARNING = "warning"
 
 
 @dataclasses.dataclass(frozen=True)
+class CheckRun:
+    """What a suite may depend on: the run's settings and its id (to select its batch)."""
+
+    settings: object
+    run_id: str
+
+
+@dataclasses.dataclass(frozen=True)
 class CheckedFrame:
     """A query on the working database and the expectations its result must meet."""
 
     name: str
     sql: str
-    # The expectations, from the run's settings (as_of, the required KPIs, ...).
-    expectations: Callable[[object], list[gx.expectations.Expectation]]
-    # Query parameters, from the run's settings.
-    params: Callable[[object], list] = lambda settings: []
+    # The expectations, from the run (as_of, the required KPIs, ...).
+    expectations: Callable[[CheckRun], list[gx.expectations.Expectation]]
+    # Query parameters, from the run.
+    params: Callable[[CheckRun], list] = lambda run: []
     # What the frame covers in this run, in words, for messages ("organisation, 2025-08").
-    scope: Callable[[object], str] = lambda settings: ""
+    scope: Callable[[CheckRun], str] = lambda run: ""
 
 
 def expectation(cls, severity: str, **kwargs) -> gx.expectations.Expectation:

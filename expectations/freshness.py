@@ -23,15 +23,15 @@ SUITE = [
                 FROM analytics.fct_product_usage_daily
             ) WHERE newest IS NOT NULL
         """,
-        params=lambda settings: [settings.as_of, settings.as_of],
-        scope=lambda settings: f"as of {settings.as_of}, at most {settings.max_staleness_days} days old",
-        expectations=lambda settings: [
+        params=lambda run: [run.settings.as_of, run.settings.as_of],
+        scope=lambda run: f"as of {run.settings.as_of}, at most {run.settings.max_staleness_days} days old",
+        expectations=lambda run: [
             expectation(
                 gx.expectations.ExpectColumnValuesToBeBetween,
                 BLOCKING,
                 column="age_days",
                 min_value=0,
-                max_value=settings.max_staleness_days,
+                max_value=run.settings.max_staleness_days,
             ),
         ],
     ),

@@ -15,7 +15,7 @@ SUITE = [
     CheckedFrame(
         name="kpi_values",
         sql="SELECT * FROM analytics.kpi_values",
-        expectations=lambda settings: [
+        expectations=lambda run: [
             expectation(E.ExpectTableRowCountToBeBetween, BLOCKING, min_value=1),
             expectation(E.ExpectCompoundColumnsToBeUnique, BLOCKING, column_list=KEY),
             *[expectation(E.ExpectColumnValuesToNotBeNull, BLOCKING, column=c) for c in [*KEY, "status"]],
@@ -45,10 +45,21 @@ SUITE = [
         sql="SELECT v.* FROM analytics.kpi_values AS v"
         " JOIN analytics.kpi_definitions AS d USING (kpi_id)"
         " WHERE d.unit = 'ratio' AND NOT list_contains(?, v.kpi_id)",
-        params=lambda settings: [SIGNED_RATIOS],
-        expectations=lambda settings: [
+        params=lambda run: [SIGNED_RATIOS],
+        expectations=lambda run: [
             # Rates are fractions in [0, 1] (kpi-taxonomy.md, Conventions).
             expectation(E.ExpectColumnValuesToBeBetween, BLOCKING, column="value", min_value=0, max_value=1),
+        ],
+    ),
+    CheckedFrame(
+        name="kpi_values_scores",
+        sql="SELECT kpi_id, entity_type, entity_id, period_grain, period_start, value"
+        " FROM analytics.kpi_values WHERE kpi_id IN ('nps', 'csat')",
+        expectations=lambda run: [
+            # NPS runs from -100 to 100, CSAT (a share of satisfied responses) from 0 to 100.
+            expectation(
+                E.ExpectColumnValuesToBeBetween, BLOCKING, column="value", min_value=-100, max_value=100
+            ),
         ],
     ),
     CheckedFrame(
@@ -57,14 +68,14 @@ SUITE = [
         name="kpi_values_organisation_latest_complete_month",
         sql="SELECT kpi_id FROM analytics.kpi_values WHERE entity_type = 'organisation'"
         " AND period_grain = 'month' AND period_start = ?",
-        params=lambda settings: [latest_complete_month(settings.as_of)],
-        scope=lambda settings: f"organisation, month {latest_complete_month(settings.as_of):%Y-%m}",
-        expectations=lambda settings: [
+        params=lambda run: [latest_complete_month(run.settings.as_of)],
+        scope=lambda run: f"organisation, month {latest_complete_month(run.settings.as_of):%Y-%m}",
+        expectations=lambda run: [
             expectation(
                 E.ExpectColumnDistinctValuesToContainSet,
-                settings.completeness_severity,
+                run.settings.completeness_severity,
                 column="kpi_id",
-                value_set=sorted(settings.required_monthly_kpis),
+                value_set=sorted(run.settings.required_monthly_kpis),
             ),
         ],
     ),

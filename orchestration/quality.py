@@ -13,11 +13,10 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from expectations import freshness, kpi_values
-from expectations.framework import BLOCKING, CheckedFrame
+from expectations import facts, freshness, kpi_values, raw_batches, volume
+from expectations.framework import BLOCKING, CheckedFrame, CheckRun
 from orchestration import run_records
 from orchestration.resources import PipelineResource
-from orchestration.settings import Settings
 from orchestration.warehouse import read_only_connection
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
@@ -99,19 +98,19 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _check_name(frame: CheckedFrame, config: Any, settings: Settings) -> str:
+def _check_name(frame: CheckedFrame, config: Any, run: CheckRun) -> str:
     kwargs = config.kwargs
     target = kwargs.get("column") or ",".join(kwargs.get("column_list") or []) or "table"
-    scope = frame.scope(settings)
+    scope = frame.scope(run)
     return f"{frame.name}: {config.type}({target})" + (f" [{scope}]" if scope else "")
 
 
-def validate_frame(frame: CheckedFrame, data: pd.DataFrame, settings: Settings) -> list[ExpectationOutcome]:
+def validate_frame(frame: CheckedFrame, data: pd.DataFrame, run: CheckRun) -> list[ExpectationOutcome]:
     import great_expectations as gx
 
     context = _gx_context()
     data = data.reset_index(drop=True)  # offending rows are reported by position
-    expectations = frame.expectations(settings)
+    expectations = frame.expectations(run)
     suite = gx.ExpectationSuite(name=f"{frame.name}-{id(data)}", expectations=expectations)
     source = context.data_sources.add_or_update_pandas(f"vmo-{frame.name}")
     asset = source.add_dataframe_asset(f"{frame.name}-{id(data)}")
@@ -125,7 +124,7 @@ def validate_frame(frame: CheckedFrame, data: pd.DataFrame, settings: Settings) 
         outcomes.append(
             ExpectationOutcome(
                 frame.name,
-                _check_name(frame, config, settings),
+                _check_name(frame, config, run),
                 config.meta.get("severity", BLOCKING),
                 bool(item.success),
                 _describe(item, data),
@@ -135,30 +134,32 @@ def validate_frame(frame: CheckedFrame, data: pd.DataFrame, settings: Settings) 
     return outcomes
 
 
-def run_suite(settings: Settings, suite: list[CheckedFrame]) -> list[ExpectationOutcome]:
+def run_suite(run: CheckRun, suite: list[CheckedFrame]) -> list[ExpectationOutcome]:
     outcomes = []
-    connection = read_only_connection(settings.work_db)
+    connection = read_only_connection(run.settings.work_db)
     try:
         for frame in suite:
-            data = connection.execute(frame.sql, frame.params(settings)).df()
-            outcomes += validate_frame(frame, data, settings)
+            data = connection.execute(frame.sql, frame.params(run)).df()
+            outcomes += validate_frame(frame, data, run)
     finally:
         connection.close()
     return outcomes
 
 
-def suite_check(asset_key: list[str], suite: list[CheckedFrame], name: str) -> dg.AssetChecksDefinition:
+def suite_check(
+    asset_key: list[str], suite: list[CheckedFrame], name: str, module: str
+) -> dg.AssetChecksDefinition:
     """One blocking asset check per suite: it fails (ERROR) when a blocking expectation fails."""
 
     @dg.asset_check(
         asset=dg.AssetKey(asset_key),
         name=name,
         blocking=True,
-        description=f"Great Expectations suite expectations/{name.removeprefix('gx_')}.py",
+        description=f"Great Expectations suite from expectations/{module}.py",
     )
     def _check(pipeline: PipelineResource) -> dg.AssetCheckResult:
         settings = pipeline.settings
-        outcomes = run_suite(settings, suite)
+        outcomes = run_suite(CheckRun(settings, pipeline.run_id), suite)
         asset = "/".join(asset_key)
         run_records.record_check_results(
             settings,
@@ -182,6 +183,12 @@ def suite_check(asset_key: list[str], suite: list[CheckedFrame], name: str) -> d
 
 
 QUALITY_CHECKS = [
-    suite_check(["analytics", "kpi_values"], kpi_values.SUITE, "gx_kpi_values"),
-    suite_check(["analytics", "kpi_values"], freshness.SUITE, "gx_freshness"),
+    *(
+        suite_check(["raw", table], suite, f"gx_raw_{table}", "raw_batches")
+        for table, suite in raw_batches.SUITES.items()
+    ),
+    suite_check(["analytics", "fct_issues"], facts.SUITE, "gx_facts", "facts"),
+    suite_check(["analytics", "kpi_values"], kpi_values.SUITE, "gx_kpi_values", "kpi_values"),
+    suite_check(["analytics", "kpi_values"], freshness.SUITE, "gx_freshness", "freshness"),
+    suite_check(["analytics", "fct_product_usage_daily"], volume.SUITE, "gx_volume", "volume"),
 ]

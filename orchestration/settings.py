@@ -40,6 +40,8 @@ class Settings:
     completeness_severity: str = "warning"
     # A source whose newest record is older than this many days before as_of blocks publishing.
     max_staleness_days: int = 45
+    # The latest day's event volume, as a multiple of the trailing median, that is normal.
+    volume_band: tuple[float, float] = (0.5, 2.0)
     duckdb_threads: int = 2
     duckdb_memory_limit: str = "4GB"
     # The vmo.toml these settings were read from, if any (passed on to Dagster runs).
@@ -122,6 +124,17 @@ def _severity(key: str, value: Any) -> str:
     return value
 
 
+def _band(key: str, value: Any) -> tuple[float, float]:
+    if (
+        not isinstance(value, list)
+        or len(value) != 2
+        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
+        or not 0 <= value[0] < value[1]
+    ):
+        raise SettingsError(f"{key}: expected [low, high] with 0 <= low < high, got {value!r}")
+    return float(value[0]), float(value[1])
+
+
 def _memory(key: str, value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB)", value):
         raise SettingsError(f"{key}: expected a size like '4GB', got {value!r}")
@@ -138,6 +151,7 @@ _TOML_KEYS = {
     "quality.required_monthly_kpis": ("required_monthly_kpis", _string_list),
     "quality.completeness_severity": ("completeness_severity", _severity),
     "quality.max_staleness_days": ("max_staleness_days", _positive_int),
+    "quality.volume_band": ("volume_band", _band),
     "duckdb.threads": ("duckdb_threads", _positive_int),
     "duckdb.memory_limit": ("duckdb_memory_limit", _memory),
 }

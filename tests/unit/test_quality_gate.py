@@ -12,13 +12,13 @@ import duckdb
 import pandas as pd
 
 from expectations import kpi_values
-from expectations.framework import latest_complete_month
+from expectations.framework import CheckRun, latest_complete_month
 from orchestration.quality import run_suite, validate_frame
 from orchestration.settings import Settings
 
 
-def _settings(tmp_path, as_of="2025-06-30") -> Settings:
-    return Settings(warehouse=tmp_path / "w.duckdb", as_of=dt.date.fromisoformat(as_of))
+def _run(tmp_path, as_of="2025-06-30") -> CheckRun:
+    return CheckRun(Settings(warehouse=tmp_path / "w.duckdb", as_of=dt.date.fromisoformat(as_of)), "run-1")
 
 
 def _kpi_frame(**overrides) -> pd.DataFrame:
@@ -40,12 +40,12 @@ def _kpi_frame(**overrides) -> pd.DataFrame:
 
 
 def test_good_frame_passes(tmp_path):
-    outcomes = validate_frame(kpi_values.SUITE[0], _kpi_frame(), _settings(tmp_path))
+    outcomes = validate_frame(kpi_values.SUITE[0], _kpi_frame(), _run(tmp_path))
     assert outcomes and all(o.passed for o in outcomes)
 
 
 def test_bad_domain_fails_with_the_offending_value(tmp_path):
-    outcomes = validate_frame(kpi_values.SUITE[0], _kpi_frame(status="purple"), _settings(tmp_path))
+    outcomes = validate_frame(kpi_values.SUITE[0], _kpi_frame(status="purple"), _run(tmp_path))
     failed = [o for o in outcomes if not o.passed]
     assert len(failed) == 1
     assert failed[0].severity == "blocking"
@@ -72,7 +72,7 @@ def test_suite_reads_duckdb_and_checks_rates_and_completeness(tmp_path):
     connection.register("frame", frame)
     connection.execute("CREATE TABLE analytics.kpi_values AS SELECT * FROM frame")
     connection.close()
-    outcomes = {o.frame: o for o in run_suite(settings, kpi_values.SUITE) if not o.passed}
+    outcomes = {o.frame: o for o in run_suite(CheckRun(settings, "run-1"), kpi_values.SUITE) if not o.passed}
     assert set(outcomes) == {"kpi_values_rates"}
     assert "1.5" in outcomes["kpi_values_rates"].observed
 
