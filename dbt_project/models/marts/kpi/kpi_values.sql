@@ -7,6 +7,22 @@ with measured as (
     select * from {{ ref('kpi_throughput') }}
     union all
     select * from {{ ref('kpi_active_users') }}
+    union all
+    select * from {{ ref('kpi_lead_time_days') }}
+    union all
+    select * from {{ ref('kpi_cycle_time_days') }}
+    union all
+    select * from {{ ref('kpi_defect_ratio') }}
+    union all
+    select * from {{ ref('kpi_deployment_frequency') }}
+    union all
+    select * from {{ ref('kpi_lead_time_for_changes_days') }}
+    union all
+    select * from {{ ref('kpi_change_failure_rate') }}
+    union all
+    select * from {{ ref('kpi_time_to_restore_days') }}
+    union all
+    select * from {{ ref('kpi_deployment_rework_rate') }}
 ),
 
 targeted as (
