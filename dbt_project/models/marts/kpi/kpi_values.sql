@@ -23,6 +23,16 @@ with measured as (
     select * from {{ ref('kpi_time_to_restore_days') }}
     union all
     select * from {{ ref('kpi_deployment_rework_rate') }}
+    union all
+    select * from {{ ref('kpi_nps') }}
+    union all
+    select * from {{ ref('kpi_csat') }}
+    union all
+    select * from {{ ref('kpi_recurring_revenue') }}
+    union all
+    select * from {{ ref('kpi_revenue_growth_rate') }}
+    union all
+    select * from {{ ref('kpi_innovation_rate') }}
 ),
 
 targeted as (

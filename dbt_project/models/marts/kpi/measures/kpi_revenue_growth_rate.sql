@@ -1,0 +1,37 @@
+-- Recurring revenue of the period's last month / that of the month before the period - 1;
+-- both months are needed. Roll-ups use the sums of the products' rows of each month.
+with monthly as (
+    select e.entity_type, e.entity_id, r.month_start, sum(r.recurring_revenue) as revenue, count(*) as products
+    from {{ ref('fct_revenue_monthly') }} as r
+    inner join {{ ref('int_product_entities') }} as e on e.product_id = r.product_id
+    group by all
+),
+
+periods as (
+    -- (grain, period start, its last month, the month before it)
+    select entity_type, entity_id, 'month' as period_grain, month_start as period_start,
+           month_start as last_month, cast({{ dbt.dateadd('month', -1, 'month_start') }} as date) as base_month
+    from monthly
+    union all
+    select entity_type, entity_id, 'quarter', cast({{ dbt.dateadd('month', -2, 'month_start') }} as date),
+           month_start, cast({{ dbt.dateadd('month', -3, 'month_start') }} as date)
+    from monthly
+    where extract(month from month_start) in (3, 6, 9, 12)
+)
+
+select
+    'revenue_growth_rate' as kpi_id,
+    p.entity_type,
+    p.entity_id,
+    p.period_grain,
+    p.period_start,
+    (last.revenue - base.revenue) / base.revenue as value,
+    last.revenue - base.revenue as numerator,
+    base.revenue as denominator,
+    last.products as sample_size
+from periods as p
+inner join monthly as last
+    on last.entity_type = p.entity_type and last.entity_id = p.entity_id and last.month_start = p.last_month
+inner join monthly as base
+    on base.entity_type = p.entity_type and base.entity_id = p.entity_id and base.month_start = p.base_month
+where base.revenue > 0
