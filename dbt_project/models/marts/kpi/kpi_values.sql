@@ -33,6 +33,12 @@ with measured as (
     select * from {{ ref('kpi_revenue_growth_rate') }}
     union all
     select * from {{ ref('kpi_innovation_rate') }}
+    union all
+    select * from {{ ref('kpi_time_to_market_days') }}
+    union all
+    select * from {{ ref('kpi_stickiness') }}
+    union all
+    select * from {{ ref('kpi_feature_adoption_rate') }}
 ),
 
 targeted as (

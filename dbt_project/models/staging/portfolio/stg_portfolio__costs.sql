@@ -5,5 +5,5 @@ select
     initiative_id,
     cast(month || '-01' as date) as month_start,
     category,
-    cast(actual_cost as double) as actual_cost
+    cast(actual_cost as decimal(18, 2)) as actual_cost
 from latest

@@ -16,7 +16,7 @@ select
     cast(baseline_end as date) as baseline_end,
     cast(actual_start as date) as actual_start,
     cast(actual_end as date) as actual_end,
-    cast(budget_total as double) as budget_total,
+    cast(budget_total as decimal(18, 2)) as budget_total,
     coalesce(currency, 'USD') as currency,
     -- ';'-separated lists, trimmed, empties dropped
     list_filter(list_transform(string_split(coalesce(jira_epic_keys, ''), ';'), lambda k: trim(k)), lambda k: k <> '')

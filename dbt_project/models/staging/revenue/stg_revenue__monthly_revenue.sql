@@ -5,7 +5,7 @@ with latest as (
 select
     product_id,
     cast(month || '-01' as date) as month_start,
-    cast(recurring_revenue as double) as recurring_revenue,
+    cast(recurring_revenue as decimal(18, 2)) as recurring_revenue,
     cast(active_customers as double) as active_customers,
     cast(new_customers as double) as new_customers,
     cast(churned_customers as double) as churned_customers

@@ -9,13 +9,13 @@ with monthly as (
 
 select
     'recurring_revenue' as kpi_id, entity_type, entity_id, 'month' as period_grain, month_start as period_start,
-    revenue as value, cast(null as double) as numerator, cast(null as double) as denominator,
+    cast(revenue as double) as value, cast(null as double) as numerator, cast(null as double) as denominator,
     products as sample_size
 from monthly
 union all
 select
     'recurring_revenue', entity_type, entity_id, 'quarter',
     cast({{ dbt.date_trunc('quarter', 'month_start') }} as date),
-    revenue, null, null, products
+    cast(revenue as double), null, null, products
 from monthly
 where extract(month from month_start) in (3, 6, 9, 12)

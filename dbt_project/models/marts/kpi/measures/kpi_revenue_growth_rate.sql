@@ -25,9 +25,9 @@ select
     p.entity_id,
     p.period_grain,
     p.period_start,
-    (last.revenue - base.revenue) / base.revenue as value,
-    last.revenue - base.revenue as numerator,
-    base.revenue as denominator,
+    cast(last.revenue - base.revenue as double) / cast(base.revenue as double) as value,
+    cast(last.revenue - base.revenue as double) as numerator,
+    cast(base.revenue as double) as denominator,
     last.products as sample_size
 from periods as p
 inner join monthly as last
