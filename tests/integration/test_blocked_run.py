@@ -24,7 +24,7 @@ def test_blocked_run_keeps_previous_warehouse_and_exits_1(demo_run, tmp_path):
     warehouse = copy / settings.warehouse.name
     before = _sha(warehouse)
 
-    # Three months past the last landed file (2025-06-30): both sources are 92 days old, more
+    # Three months past the last landed file (2025-06-30): every dated source is 92 days old, more
     # than the 45 days allowed (blocking), and the latest complete month, 2025-09, has neither
     # throughput nor active users for the organisation (a warning by default).
     result = CliRunner().invoke(
@@ -50,7 +50,9 @@ def test_blocked_run_keeps_previous_warehouse_and_exits_1(demo_run, tmp_path):
     assert last[0] == "blocked" and "source_freshness" in last[1]
     failed = dict(query(ops, "SELECT severity, observed FROM ops.check_results WHERE NOT passed"))
     assert set(failed) == {"blocking", "warning"}
-    assert failed["blocking"].startswith("2 of 2 rows unexpected")
+    assert failed["blocking"].startswith(
+        "5 of 5 rows unexpected"
+    )  # Jira, events, deployments, surveys, revenue
     assert failed["warning"] == "missing ['active_users', 'throughput']"
 
 
