@@ -39,6 +39,14 @@ with measured as (
     select * from {{ ref('kpi_stickiness') }}
     union all
     select * from {{ ref('kpi_feature_adoption_rate') }}
+    union all
+    select * from {{ ref('kpi_cost_variance_pct') }}
+    union all
+    select * from {{ ref('kpi_benefit_realization_rate') }}
+    union all
+    select * from {{ ref('kpi_roi') }}
+    union all
+    select * from {{ ref('kpi_retention_rate_m1') }}
 ),
 
 targeted as (

@@ -1,0 +1,25 @@
+-- Every month and quarter from the first month holding money data up to the one holding as_of,
+-- with its last day: the spine of the cumulative KPIs, which have a row for every period.
+-- (DuckDB's range() builds the series; other adapters have their own series generators.)
+with bounds as (
+    select min(month_start) as first_month from {{ ref('int_initiative_money_monthly') }}
+),
+
+months as (
+    select cast(unnest(range(first_month, cast({{ as_of() }} as timestamp) + interval 1 day, interval 1 month)) as date)
+        as month_start
+    from bounds
+    where first_month is not null
+)
+
+select
+    'month' as period_grain,
+    month_start as period_start,
+    cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 1, 'month_start')) }} as date) as period_end
+from months
+union
+select
+    'quarter',
+    cast({{ dbt.date_trunc('quarter', 'month_start') }} as date),
+    cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, dbt.date_trunc('quarter', 'month_start'))) }} as date)
+from months
