@@ -85,10 +85,17 @@ def test_a_warning_publishes_and_is_recorded(demo_run, tmp_path):
         ops, "SELECT check_name, observed FROM ops.check_results WHERE run_id = ? AND NOT passed", [run_id]
     )
     assert len(warnings) == 1 and "2025-07" in warnings[0][0]
-    # July has no inputs, so no rows: the latest period published is still June.
-    assert query(warehouse, "SELECT max(period_start)::VARCHAR FROM analytics.kpi_values") == [
-        ("2025-06-01",)
-    ]
+    # July has no inputs, so no rows for the flow KPIs, while the cumulative ones carry on to the
+    # period holding as_of (kpi-taxonomy.md, Conventions).
+    latest = dict(
+        query(
+            warehouse,
+            "SELECT kpi_id, max(period_start)::VARCHAR FROM analytics.kpi_values"
+            " WHERE entity_type = 'organisation' GROUP BY 1",
+        )
+    )
+    assert latest["throughput"] == latest["active_users"] == "2025-06-01"
+    assert latest["cost_variance_pct"] == "2025-07-01"
 
 
 def test_bad_arguments_exit_2(tmp_path):
