@@ -15,30 +15,32 @@ def _sha(path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def test_blocked_run_keeps_previous_warehouse_and_exits_1(demo_run, tmp_path):
-    settings, outcome = demo_run
-    assert outcome.outcome == "published"
-    # A copy of the published state, so the shared demo warehouse stays as it is.
+def _run_on_a_copy(settings, tmp_path, as_of: str):
+    """`vmo run` on a copy of the published state (the shared demo warehouse stays as it is).
+    Returns the CLI result, the copy's folder, its warehouse and the warehouse's sha before."""
     copy = tmp_path / "published"
     shutil.copytree(settings.warehouse.parent, copy)
     warehouse = copy / settings.warehouse.name
     before = _sha(warehouse)
+    arguments = [
+        "run",
+        "--landing",
+        str(settings.landing_dir),
+        "--warehouse",
+        str(warehouse),
+        "--as-of",
+        as_of,
+    ]
+    return CliRunner().invoke(app, arguments), copy, warehouse, before
 
+
+def test_blocked_run_keeps_previous_warehouse_and_exits_1(demo_run, tmp_path):
+    settings, outcome = demo_run
+    assert outcome.outcome == "published"
     # Three months past the last landed file (2025-06-30): every dated source is 92 days old, more
     # than the 45 days allowed (blocking), and the latest complete month, 2025-09, has neither
     # throughput nor active users for the organisation (a warning by default).
-    result = CliRunner().invoke(
-        app,
-        [
-            "run",
-            "--landing",
-            str(settings.landing_dir),
-            "--warehouse",
-            str(warehouse),
-            "--as-of",
-            "2025-09-30",
-        ],
-    )
+    result, copy, warehouse, before = _run_on_a_copy(settings, tmp_path, "2025-09-30")
     assert result.exit_code == 1, result.output
     assert "blocked" in result.output
     assert "source_freshness" in result.output and "at most 45 days old" in result.output
@@ -50,9 +52,8 @@ def test_blocked_run_keeps_previous_warehouse_and_exits_1(demo_run, tmp_path):
     assert last[0] == "blocked" and "source_freshness" in last[1]
     failed = dict(query(ops, "SELECT severity, observed FROM ops.check_results WHERE NOT passed"))
     assert set(failed) == {"blocking", "warning"}
-    assert failed["blocking"].startswith(
-        "5 of 5 rows unexpected"
-    )  # Jira, events, deployments, surveys, revenue
+    # Jira, events, deployments, surveys and revenue are all too old.
+    assert failed["blocking"].startswith("5 of 5 rows unexpected")
     assert failed["warning"] == "missing ['active_users', 'throughput']"
 
 
@@ -60,22 +61,7 @@ def test_a_warning_publishes_and_is_recorded(demo_run, tmp_path):
     """A month past the last landed file: July is complete but empty (a warning), the sources
     are 31 days old (within 45): the run publishes and records the warning."""
     settings, _ = demo_run
-    copy = tmp_path / "published"
-    shutil.copytree(settings.warehouse.parent, copy)
-    warehouse = copy / settings.warehouse.name
-    before = _sha(warehouse)
-    result = CliRunner().invoke(
-        app,
-        [
-            "run",
-            "--landing",
-            str(settings.landing_dir),
-            "--warehouse",
-            str(warehouse),
-            "--as-of",
-            "2025-07-31",
-        ],
-    )
+    result, copy, warehouse, before = _run_on_a_copy(settings, tmp_path, "2025-07-31")
     assert result.exit_code == 0, result.output
     ops = copy / "warehouse_ops.duckdb"
     run_id, outcome = query(ops, "SELECT run_id, outcome FROM ops.runs ORDER BY started_at DESC LIMIT 1")[0]

@@ -25,16 +25,5 @@ users as (
     select * from initiative_users
 )
 
-select
-    'active_users' as kpi_id,
-    u.entity_type,
-    u.entity_id,
-    g.period_grain,
-    {{ period_start('g.period_grain', 'u.activity_date') }} as period_start,
-    cast(count(distinct u.user_id) as double) as value,
-    cast(null as double) as numerator,
-    cast(null as double) as denominator,
-    count(distinct u.user_id) as sample_size
-from users as u
-cross join {{ period_grains() }} as g
-group by all
+{{ kpi_by_period('active_users', 'users', 'activity_date',
+    value='cast(count(distinct items.user_id) as double)', sample_size='count(distinct items.user_id)') }}

@@ -9,16 +9,6 @@ with production as (
     where d.is_production
 )
 
-select
-    'change_failure_rate' as kpi_id,
-    p.entity_type,
-    p.entity_id,
-    g.period_grain,
-    {{ period_start('g.period_grain', 'p.deployed_at') }} as period_start,
-    cast(count(*) filter (where p.failed) as double) / count(*) as value,
-    cast(count(*) filter (where p.failed) as double) as numerator,
-    cast(count(*) as double) as denominator,
-    count(*) as sample_size
-from production as p
-cross join {{ period_grains() }} as g
-group by all
+{{ kpi_by_period('change_failure_rate', 'production', 'deployed_at',
+    value='cast(count(*) filter (where items.failed) as double) / count(*)',
+    numerator='count(*) filter (where items.failed)', denominator='count(*)') }}

@@ -6,16 +6,6 @@ with responses as (
     where r.survey_type = 'csat'
 )
 
-select
-    'csat' as kpi_id,
-    r.entity_type,
-    r.entity_id,
-    g.period_grain,
-    {{ period_start('g.period_grain', 'r.submitted_at') }} as period_start,
-    100.0 * count(*) filter (where r.score >= 4) / count(*) as value,
-    cast(count(*) filter (where r.score >= 4) as double) as numerator,
-    cast(count(*) as double) as denominator,
-    count(*) as sample_size
-from responses as r
-cross join {{ period_grains() }} as g
-group by all
+{{ kpi_by_period('csat', 'responses', 'submitted_at',
+    value='100.0 * count(*) filter (where items.score >= 4) / count(*)',
+    numerator='count(*) filter (where items.score >= 4)', denominator='count(*)') }}

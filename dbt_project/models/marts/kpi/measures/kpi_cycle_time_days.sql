@@ -7,16 +7,5 @@ with done as (
     where i.done_at is not null and i.in_progress_at is not null and i.in_progress_at <= i.done_at
 )
 
-select
-    'cycle_time_days' as kpi_id,
-    d.entity_type,
-    d.entity_id,
-    g.period_grain,
-    {{ period_start('g.period_grain', 'd.done_at') }} as period_start,
-    median({{ days_between('d.in_progress_at', 'd.done_at') }}) as value,
-    cast(null as double) as numerator,
-    cast(null as double) as denominator,
-    count(*) as sample_size
-from done as d
-cross join {{ period_grains() }} as g
-group by all
+{{ kpi_by_period('cycle_time_days', 'done', 'done_at',
+    value="median(" ~ days_between('items.in_progress_at', 'items.done_at') ~ ")") }}

@@ -5,16 +5,6 @@ with created as (
     inner join {{ ref('int_initiative_entities') }} as e on e.initiative_id = i.initiative_id
 )
 
-select
-    'defect_ratio' as kpi_id,
-    c.entity_type,
-    c.entity_id,
-    g.period_grain,
-    {{ period_start('g.period_grain', 'c.created_at') }} as period_start,
-    cast(count(*) filter (where c.is_bug) as double) / count(*) as value,
-    cast(count(*) filter (where c.is_bug) as double) as numerator,
-    cast(count(*) as double) as denominator,
-    count(*) as sample_size
-from created as c
-cross join {{ period_grains() }} as g
-group by all
+{{ kpi_by_period('defect_ratio', 'created', 'created_at',
+    value='cast(count(*) filter (where items.is_bug) as double) / count(*)',
+    numerator='count(*) filter (where items.is_bug)', denominator='count(*)') }}

@@ -10,16 +10,6 @@ with ideas as (
     where product_id is null
 )
 
-select
-    'innovation_rate' as kpi_id,
-    i.entity_type,
-    i.entity_id,
-    g.period_grain,
-    {{ period_start('g.period_grain', 'i.submitted_on') }} as period_start,
-    cast(count(*) filter (where i.is_launched) as double) / count(*) as value,
-    cast(count(*) filter (where i.is_launched) as double) as numerator,
-    cast(count(*) as double) as denominator,
-    count(*) as sample_size
-from ideas as i
-cross join {{ period_grains() }} as g
-group by all
+{{ kpi_by_period('innovation_rate', 'ideas', 'submitted_on',
+    value='cast(count(*) filter (where items.is_launched) as double) / count(*)',
+    numerator='count(*) filter (where items.is_launched)', denominator='count(*)') }}

@@ -8,16 +8,5 @@ with changes as (
     where d.is_production and d.deployment_status = 'success'
 )
 
-select
-    'lead_time_for_changes_days' as kpi_id,
-    c.entity_type,
-    c.entity_id,
-    g.period_grain,
-    {{ period_start('g.period_grain', 'c.deployed_at') }} as period_start,
-    median(c.lead_time_days) as value,
-    cast(null as double) as numerator,
-    cast(null as double) as denominator,
-    count(*) as sample_size
-from changes as c
-cross join {{ period_grains() }} as g
-group by all
+{{ kpi_by_period('lead_time_for_changes_days', 'changes', 'deployed_at',
+    value='median(items.lead_time_days)') }}

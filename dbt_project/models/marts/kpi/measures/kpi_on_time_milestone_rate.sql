@@ -7,16 +7,6 @@ with dated as (
     where m.actual_date is not null
 )
 
-select
-    'on_time_milestone_rate' as kpi_id,
-    d.entity_type,
-    d.entity_id,
-    g.period_grain,
-    {{ period_start('g.period_grain', 'd.actual_date') }} as period_start,
-    cast(count(*) filter (where d.actual_date <= d.baseline_date) as double) / count(*) as value,
-    cast(count(*) filter (where d.actual_date <= d.baseline_date) as double) as numerator,
-    cast(count(*) as double) as denominator,
-    count(*) as sample_size
-from dated as d
-cross join {{ period_grains() }} as g
-group by all
+{{ kpi_by_period('on_time_milestone_rate', 'dated', 'actual_date',
+    value='cast(count(*) filter (where items.actual_date <= items.baseline_date) as double) / count(*)',
+    numerator='count(*) filter (where items.actual_date <= items.baseline_date)', denominator='count(*)') }}

@@ -7,16 +7,5 @@ with done as (
     where i.done_at is not null
 )
 
-select
-    'throughput' as kpi_id,
-    d.entity_type,
-    d.entity_id,
-    g.period_grain,
-    {{ period_start('g.period_grain', 'd.done_at') }} as period_start,
-    cast(count(distinct d.issue_key) as double) as value,
-    cast(null as double) as numerator,
-    cast(null as double) as denominator,
-    count(distinct d.issue_key) as sample_size
-from done as d
-cross join {{ period_grains() }} as g
-group by all
+{{ kpi_by_period('throughput', 'done', 'done_at',
+    value='cast(count(distinct items.issue_key) as double)', sample_size='count(distinct items.issue_key)') }}

@@ -8,16 +8,5 @@ with launched as (
     where i.approved_on is not null
 )
 
-select
-    'time_to_market_days' as kpi_id,
-    l.entity_type,
-    l.entity_id,
-    g.period_grain,
-    {{ period_start('g.period_grain', 'l.launched_on') }} as period_start,
-    median(cast({{ dbt.datediff('l.approved_on', 'l.launched_on', 'day') }} as double)) as value,
-    cast(null as double) as numerator,
-    cast(null as double) as denominator,
-    count(*) as sample_size
-from launched as l
-cross join {{ period_grains() }} as g
-group by all
+{{ kpi_by_period('time_to_market_days', 'launched', 'launched_on',
+    value="median(cast(" ~ dbt.datediff('items.approved_on', 'items.launched_on', 'day') ~ " as double))") }}

@@ -7,16 +7,5 @@ with resolved as (
     where i.resolved_at is not null
 )
 
-select
-    'time_to_restore_days' as kpi_id,
-    r.entity_type,
-    r.entity_id,
-    g.period_grain,
-    {{ period_start('g.period_grain', 'r.resolved_at') }} as period_start,
-    median({{ days_between('r.opened_at', 'r.resolved_at') }}) as value,
-    cast(null as double) as numerator,
-    cast(null as double) as denominator,
-    count(*) as sample_size
-from resolved as r
-cross join {{ period_grains() }} as g
-group by all
+{{ kpi_by_period('time_to_restore_days', 'resolved', 'resolved_at',
+    value="median(" ~ days_between('items.opened_at', 'items.resolved_at') ~ ")") }}
