@@ -47,6 +47,10 @@ with measured as (
     select * from {{ ref('kpi_roi') }}
     union all
     select * from {{ ref('kpi_retention_rate_m1') }}
+    union all
+    select * from {{ ref('kpi_cpi') }}
+    union all
+    select * from {{ ref('kpi_spi') }}
 ),
 
 targeted as (

@@ -1,0 +1,46 @@
+-- Earned value per initiative and reporting period (kpi-taxonomy.md, Delivery): EV =
+-- budget_total x percent complete, percent complete = story points of its issues first done by
+-- the period's end / points of its issues created by then (an issue without points counts 1).
+-- With AC and PV cumulative to the period's end. No issues: no EV, no row.
+with points as (
+    select initiative_id, issue_key, created_at, done_at, coalesce(story_points, 1) as points
+    from {{ ref('fct_issues') }}
+),
+
+progress as (
+    select
+        i.initiative_id,
+        p.period_grain,
+        p.period_start,
+        p.period_end,
+        sum(i.points) filter (where cast(i.created_at as date) <= p.period_end) as scope_points,
+        coalesce(sum(i.points) filter (where cast(i.done_at as date) <= p.period_end), 0) as done_points
+    from points as i
+    cross join {{ ref('int_reporting_periods') }} as p
+    group by all
+),
+
+money as (
+    select
+        m.initiative_id,
+        p.period_grain,
+        p.period_start,
+        sum(m.actual_cost) as actual_cost,
+        sum(m.planned_cost) as planned_cost
+    from {{ ref('int_initiative_money_monthly') }} as m
+    inner join {{ ref('int_reporting_periods') }} as p on m.month_start <= p.period_end
+    group by all
+)
+
+select
+    g.initiative_id,
+    g.period_grain,
+    g.period_start,
+    cast(d.budget_total as double) * g.done_points / g.scope_points as earned_value,
+    cast(coalesce(m.actual_cost, 0) as double) as actual_cost,
+    cast(coalesce(m.planned_cost, 0) as double) as planned_cost
+from progress as g
+inner join {{ ref('dim_initiatives') }} as d on d.initiative_id = g.initiative_id
+left join money as m
+    on m.initiative_id = g.initiative_id and m.period_grain = g.period_grain and m.period_start = g.period_start
+where g.scope_points > 0
