@@ -16,9 +16,9 @@ with summed as (
 
 select
     '{{ kpi_id }}' as kpi_id, entity_type, entity_id, period_grain, period_start,
-    earned_value / base as value,
-    earned_value as numerator,
-    base as denominator,
+    cast(earned_value as double) / cast(base as double) as value,
+    cast(earned_value as double) as numerator,
+    cast(base as double) as denominator,
     initiatives as sample_size
 from summed
 where base > 0

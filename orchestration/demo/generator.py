@@ -472,9 +472,15 @@ class _DemoOrganisation:
         for _ in range(count):
             counters[prefix] += 1
             key = f"{prefix}-{counters[prefix]}"
-            creep = rng.random() < 0.12
+            # Most work is in the backlog by the start (baseline scope); some is added later
+            # (scope creep, more of it for late initiatives). Either way, work is picked up
+            # across the whole delivery window.
+            creep = rng.random() < (0.3 if ini.story in ("late", "late_over_budget") else 0.12)
             day = ini.actual_start + dt.timedelta(
-                days=rng.randint(0, window) if creep else rng.randint(-10, max(window * 4 // 5, 1))
+                days=rng.randint(1, window) if creep else rng.randint(-20, 0)
+            )
+            picked_up = max(
+                day, ini.actual_start + dt.timedelta(days=rng.randint(0, max(window * 4 // 5, 1)))
             )
             created = dt.datetime.combine(
                 day, dt.time(rng.randint(7, 17), rng.randint(0, 59), rng.randint(0, 59)), dt.UTC
@@ -487,7 +493,7 @@ class _DemoOrganisation:
             if kind == "Sub-task" and parent is None:
                 kind = "Task"
             points = None if rng.random() < 0.1 else rng.choice([1, 2, 3, 5, 8])
-            histories = self._lifecycle(created, ini, work_end)
+            histories = self._lifecycle(created, picked_up, ini, work_end)
             fields_parent = parent or (epic if team_managed else None)
             epic_link = None if (team_managed or parent) else epic
             issues.append(
@@ -508,12 +514,15 @@ class _DemoOrganisation:
                 stories.append(key)
         return issues
 
-    def _lifecycle(self, created: dt.datetime, ini: Initiative, work_end: dt.date) -> list[tuple]:
-        """Status transitions (time, from, to), cut at the end of the generated range."""
+    def _lifecycle(
+        self, created: dt.datetime, picked_up: dt.date, ini: Initiative, work_end: dt.date
+    ) -> list[tuple]:
+        """Status transitions (time, from, to) from the day the work is picked up, cut at the end
+        of the generated range."""
         rng = self.rng
         finished = ini.actual_end is not None
         transitions = []
-        moment = created
+        moment = max(created, dt.datetime.combine(picked_up, created.timetz()))
         if rng.random() > 0.08:  # a few go straight from To Do to Done
             moment += dt.timedelta(hours=rng.uniform(4, 240))
             transitions.append((moment, "To Do", "In Progress"))

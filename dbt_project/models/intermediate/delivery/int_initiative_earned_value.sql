@@ -36,9 +36,10 @@ select
     g.initiative_id,
     g.period_grain,
     g.period_start,
-    cast(d.budget_total as double) * g.done_points / g.scope_points as earned_value,
-    cast(coalesce(m.actual_cost, 0) as double) as actual_cost,
-    cast(coalesce(m.planned_cost, 0) as double) as planned_cost
+    -- Money in cents, as decimals: sums over initiatives must not depend on their order.
+    cast(round(d.budget_total * g.done_points / g.scope_points, 2) as decimal(18, 2)) as earned_value,
+    coalesce(m.actual_cost, 0) as actual_cost,
+    coalesce(m.planned_cost, 0) as planned_cost
 from progress as g
 inner join {{ ref('dim_initiatives') }} as d on d.initiative_id = g.initiative_id
 left join money as m

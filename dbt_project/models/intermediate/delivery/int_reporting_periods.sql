@@ -1,8 +1,11 @@
--- Every month and quarter from the first month holding money data up to the one holding as_of,
--- with its last day: the spine of the cumulative KPIs, which have a row for every period.
--- (DuckDB's range() builds the series; other adapters have their own series generators.)
+-- Every month and quarter from the first month holding money data or an issue up to the one
+-- holding as_of, with its last day: the spine of the cumulative KPIs, which have a row for every
+-- period. (DuckDB's range() builds the series; other adapters have their own generators.)
 with bounds as (
-    select min(month_start) as first_month from {{ ref('int_initiative_money_monthly') }}
+    select least(
+        (select min(month_start) from {{ ref('int_initiative_money_monthly') }}),
+        (select cast({{ dbt.date_trunc('month', 'min(created_at)') }} as date) from {{ ref('fct_issues') }})
+    ) as first_month
 ),
 
 months as (

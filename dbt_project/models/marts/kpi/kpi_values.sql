@@ -51,6 +51,8 @@ with measured as (
     select * from {{ ref('kpi_cpi') }}
     union all
     select * from {{ ref('kpi_spi') }}
+    union all
+    select * from {{ ref('kpi_scope_creep_rate') }}
 ),
 
 targeted as (
