@@ -53,6 +53,8 @@ with measured as (
     select * from {{ ref('kpi_spi') }}
     union all
     select * from {{ ref('kpi_scope_creep_rate') }}
+    union all
+    select * from {{ ref('kpi_schedule_slip_days') }}
 ),
 
 targeted as (

@@ -1,0 +1,53 @@
+-- Per initiative, as of the period's end: coalesce(actual_end, the latest forecast_date of its
+-- open milestones, baseline_end) - baseline_end, in days (negative = early). Open at the period's
+-- end means actual_date null or after it; open milestones without a forecast are skipped. The
+-- population: initiatives started by the period's end, not finished before it began, not
+-- cancelled. Roll-up: the median over that population.
+with population as (
+    select
+        i.initiative_id,
+        p.period_grain,
+        p.period_start,
+        p.period_end,
+        i.baseline_end,
+        case when i.actual_end <= p.period_end then i.actual_end end as finished_on
+    from {{ ref('dim_initiatives') }} as i
+    inner join {{ ref('int_reporting_periods') }} as p
+        on i.actual_start <= p.period_end and (i.actual_end is null or i.actual_end >= p.period_start)
+    where i.initiative_status <> 'cancelled'
+),
+
+forecasts as (
+    select pop.initiative_id, pop.period_grain, pop.period_start, max(m.forecast_date) as latest_forecast
+    from population as pop
+    inner join {{ ref('fct_milestones') }} as m on m.initiative_id = pop.initiative_id
+    where (m.actual_date is null or m.actual_date > pop.period_end) and m.forecast_date is not null
+    group by all
+),
+
+slips as (
+    select
+        pop.initiative_id,
+        pop.period_grain,
+        pop.period_start,
+        {{ dbt.datediff('pop.baseline_end', 'coalesce(pop.finished_on, f.latest_forecast, pop.baseline_end)', 'day') }}
+            as slip_days
+    from population as pop
+    left join forecasts as f
+        on f.initiative_id = pop.initiative_id and f.period_grain = pop.period_grain
+        and f.period_start = pop.period_start
+)
+
+select
+    'schedule_slip_days' as kpi_id,
+    e.entity_type,
+    e.entity_id,
+    s.period_grain,
+    s.period_start,
+    median(cast(s.slip_days as double)) as value,
+    cast(null as double) as numerator,
+    cast(null as double) as denominator,
+    count(*) as sample_size
+from slips as s
+inner join {{ ref('int_initiative_entities') }} as e on e.initiative_id = s.initiative_id
+group by all
