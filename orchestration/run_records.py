@@ -7,7 +7,6 @@ run publishes nothing. Writes are short (open, write, close) so readers are rare
 from __future__ import annotations
 
 import contextlib
-import datetime as dt
 import time
 from collections.abc import Iterator
 
@@ -145,6 +144,3 @@ def failed_checks(settings: Settings, run_id: str) -> list[tuple[str, str, str, 
             [run_id],
         ).fetchall()
 
-
-def utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)

@@ -57,11 +57,6 @@ def test_suite_reads_duckdb_and_checks_rates_and_completeness(tmp_path):
     settings.state_dir.mkdir(parents=True)
     connection = duckdb.connect(str(settings.work_db))
     connection.execute("CREATE SCHEMA analytics")
-    connection.execute(
-        "CREATE TABLE analytics.kpi_definitions AS SELECT * FROM (VALUES"
-        " ('throughput', 'count'), ('on_time_milestone_rate', 'ratio'),"
-        " ('active_users', 'users')) AS t(kpi_id, unit)"
-    )
     frame = pd.concat(
         [
             _kpi_frame(),
