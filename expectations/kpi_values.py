@@ -11,8 +11,15 @@ KEY = ["kpi_id", "entity_type", "entity_id", "period_grain", "period_start"]
 # The rates that are fractions of a whole, in [0, 1] (kpi-taxonomy.md, Conventions). Other ratios
 # may leave it: a variance, a return, a growth rate, benefits realized beyond plan, scope growth.
 BOUNDED_RATES = [
-    "on_time_milestone_rate", "defect_ratio", "change_failure_rate", "deployment_rework_rate",
-    "stickiness", "feature_adoption_rate", "retention_rate_m1", "innovation_rate", "okr_attainment",
+    "on_time_milestone_rate",
+    "defect_ratio",
+    "change_failure_rate",
+    "deployment_rework_rate",
+    "stickiness",
+    "feature_adoption_rate",
+    "retention_rate_m1",
+    "innovation_rate",
+    "okr_attainment",
 ]
 
 SUITE = [

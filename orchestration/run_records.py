@@ -143,4 +143,3 @@ def failed_checks(settings: Settings, run_id: str) -> list[tuple[str, str, str, 
             " WHERE run_id = ? AND NOT passed ORDER BY severity = 'warning', asset, check_name",
             [run_id],
         ).fetchall()
-
