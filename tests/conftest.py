@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 from pathlib import Path
+from typing import NamedTuple
 
 import duckdb
 import pytest
@@ -70,12 +71,24 @@ def day(text: str) -> dt.date:
     return dt.date.fromisoformat(text)
 
 
+class DemoRun(NamedTuple):
+    settings: Settings
+    outcome: RunOutcome
+    # The stories the generator planted (GenerationSummary.planted): what the flags must find.
+    planted: dict[str, list[str]]
+
+
 @pytest.fixture(scope="session")
-def demo_run(tmp_path_factory) -> tuple[Settings, RunOutcome]:
+def demo(tmp_path_factory) -> DemoRun:
     """A small generated organisation, run once through the whole pipeline for many tests."""
     from orchestration.demo.generator import generate
 
     base = tmp_path_factory.mktemp("demo")
-    generate(base / "landing", "S", 7, day("2024-10-01"), day("2025-06-30"))
+    summary = generate(base / "landing", "S", 7, day("2024-10-01"), day("2025-06-30"))
     settings = settings_for(base, base / "landing", "2025-06-30")
-    return settings, run(settings)
+    return DemoRun(settings, run(settings), summary.planted)
+
+
+@pytest.fixture(scope="session")
+def demo_run(demo: DemoRun) -> tuple[Settings, RunOutcome]:
+    return demo.settings, demo.outcome

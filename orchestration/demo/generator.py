@@ -100,6 +100,11 @@ LAUNCH_ADOPTION = {
     "handoff_gap": 0.3,
     "never_launched": 0.0,
 }
+# The planned duration of the two initiatives planted to raise the never_launched and handoff_gap flags.
+PLANTED_DURATION_DAYS = 100
+# Days from launch until a feature reaches its full share of the product's users: adoption builds
+# up, so time to value differs by story. Unadopted features stay flat at their tiny share.
+ADOPTION_RAMP_DAYS = {"on_track": 45, "late": 90, "late_over_budget": 120, "handoff_gap": 60}
 
 
 @dataclasses.dataclass
@@ -233,19 +238,22 @@ class _DemoOrganisation:
             self._schedule(initiative)
 
     def _plant_flagged_stories(self) -> None:
-        """One initiative never launches and one launches into silence, both finished early on."""
+        """One initiative never launches and one launches into silence: the two that start first,
+        kept short so that both are over, and their flags due, well before the data ends."""
         early = sorted(
             (
                 i
                 for i in self.initiatives
-                if i.baseline_end + dt.timedelta(days=120) < self.end
+                if i.baseline_start + dt.timedelta(days=PLANTED_DURATION_DAYS + 90) < self.end
                 and i.product_id not in self.planted["no_steward_products"]
             ),
             key=lambda i: (i.baseline_start, i.initiative_id),
         )
-        if len(early) >= 2:
-            early[0].story = "never_launched"
-            early[1].story = "handoff_gap"
+        for initiative, story in zip(early, ("never_launched", "handoff_gap"), strict=False):
+            initiative.story = story
+            initiative.baseline_end = min(
+                initiative.baseline_end, initiative.baseline_start + dt.timedelta(days=PLANTED_DURATION_DAYS)
+            )
         for initiative in self.initiatives:
             if initiative.story in ("unadopted", "late", "late_over_budget"):
                 self.planted[f"{initiative.story}_initiatives"].append(initiative.initiative_id)
@@ -272,6 +280,9 @@ class _DemoOrganisation:
                 ini.status = "closed" if (self.end - finish).days > 150 else "launched"
                 if ini.story == "handoff_gap":
                     self.planted["handoff_gap_initiatives"].append(ini.initiative_id)
+        if ini.status in ("launched", "closed") and ini.product_id in self.planted["no_steward_products"]:
+            # Delivered into a product nobody owns: value is left without a steward.
+            self.planted["no_steward_initiatives"].append(ini.initiative_id)
 
     # --- portfolio/ --------------------------------------------------------------------------
     def write_portfolio(self, out: Path) -> dict[str, int]:
@@ -654,8 +665,7 @@ class _DemoOrganisation:
                         usable = [
                             ini
                             for d, share, ini in live
-                            if rng.random() < share
-                            and not (ini.story == "handoff_gap" and (day - d).days < 45)
+                            if rng.random() < _adoption_share(ini, share, (day - d).days)
                         ]
                         if usable:
                             ini = rng.choice(usable)
@@ -690,6 +700,17 @@ class _DemoOrganisation:
             _write_event_file(folder, day, lines)
             written += 1
         return {"event_files": written, "track_events": total}
+
+
+def _adoption_share(ini: Initiative, share: float, days_since_launch: int) -> float:
+    """The share of a product's events that use the initiative's features, this long after launch."""
+    if ini.story == "handoff_gap":
+        # Launched into silence: nobody touches the features for the first 45 days.
+        if days_since_launch < 45:
+            return 0.0
+        days_since_launch -= 45
+    ramp = ADOPTION_RAMP_DAYS.get(ini.story)
+    return share * min(1.0, (days_since_launch + 1) / ramp) if ramp else share
 
 
 def _write_event_file(folder: Path, day: dt.date, lines: list[str]) -> None:

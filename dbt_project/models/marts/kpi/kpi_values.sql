@@ -1,43 +1,5 @@
--- Every KPI value with its target and RAG status. Targets and thresholds come from the
--- catalogue, overridden by targets.csv: a YYYY-MM row applies to that month's row only and beats
--- the all-periods row; only the columns filled in override.
-with measured as (
-    select * from {{ ref('kpi_measured') }}
-    union all
-    select * from {{ ref('kpi_okr_attainment') }}
-),
-
-targeted as (
-    select
-        m.*,
-        d.direction,
-        coalesce(tm.target, ta.target, d.target) as target,
-        coalesce(tm.green_at, ta.green_at, d.green_at) as green_at,
-        coalesce(tm.red_at, ta.red_at, d.red_at) as red_at
-    from measured as m
-    inner join {{ ref('kpi_definitions') }} as d on d.kpi_id = m.kpi_id
-    left join {{ ref('stg_portfolio__targets') }} as ta
-        on ta.kpi_id = m.kpi_id and ta.entity_type = m.entity_type
-        and ta.entity_id = m.entity_id and ta.period_month is null
-    left join {{ ref('stg_portfolio__targets') }} as tm
-        on tm.kpi_id = m.kpi_id and tm.entity_type = m.entity_type
-        and tm.entity_id = m.entity_id and m.period_grain = 'month'
-        and tm.period_month = m.period_start
-)
-
-select
-    kpi_id,
-    entity_type,
-    entity_id,
-    period_grain,
-    period_start,
-    value,
-    target,
-    {{ rag_status('value', 'direction', 'green_at', 'red_at') }} as status,
-    numerator,
-    denominator,
-    sample_size,
-    green_at,
-    red_at
-from targeted
-where period_start <= {{ as_of() }}
+-- Every KPI value with its target and status: the KPIs measured from the facts, and
+-- value_at_risk, which sums the budgets of initiatives whose health those values put at risk.
+select * from {{ ref('kpi_rated') }}
+union all
+{{ rate_kpi_rows(ref('kpi_value_at_risk')) }}

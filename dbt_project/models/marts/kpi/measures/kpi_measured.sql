@@ -53,3 +53,5 @@ union all
 select * from {{ ref('kpi_scope_creep_rate') }}
 union all
 select * from {{ ref('kpi_schedule_slip_days') }}
+union all
+select * from {{ ref('kpi_time_to_value_days') }}

@@ -1,0 +1,10 @@
+{# kpi-taxonomy.md, Scorecards: on plan = delivery health >= 50, valuable = value health >= 50. #}
+{% macro quadrant(delivery_health, value_health) -%}
+    case
+        when {{ delivery_health }} is null or {{ value_health }} is null then 'not yet measurable'
+        when {{ delivery_health }} >= 50 and {{ value_health }} >= 50 then 'on plan, valuable'
+        when {{ delivery_health }} >= 50 then 'on plan, missed value'
+        when {{ value_health }} >= 50 then 'late or over budget, valuable'
+        else 'late or over budget, missed value'
+    end
+{%- endmacro %}

@@ -1,0 +1,63 @@
+-- Per initiative launched on day L: the first day d >= L on which the distinct users of its
+-- feature_keys on its product over [L, d] are >= 1 and reach 10 % of the product's distinct
+-- active users over the 30 days ending d; value d - L in days, in the period holding d.
+-- Roll-up: the median over the initiatives. Never reached (yet, by as_of): no value.
+with launched as (
+    select i.initiative_id, i.product_id, i.feature_keys, l.launched_on
+    from {{ ref('int_initiative_launches') }} as l
+    inner join {{ ref('dim_initiatives') }} as i on i.initiative_id = l.initiative_id
+),
+
+-- Each user's first day on any of the initiative's features since launch.
+first_feature_use as (
+    select l.initiative_id, u.user_id, min(u.activity_date) as first_used_on
+    from launched as l
+    inner join {{ ref('fct_feature_usage_daily') }} as u
+        on u.product_id = l.product_id and list_contains(l.feature_keys, u.feature)
+        and u.activity_date >= l.launched_on
+    group by l.initiative_id, u.user_id
+),
+
+feature_users_since_launch as (
+    select
+        initiative_id,
+        first_used_on as change_date,
+        sum(count(*)) over (partition by initiative_id order by first_used_on) as feature_users
+    from first_feature_use
+    group by initiative_id, first_used_on
+),
+
+-- Every day from launch to as_of: at most a few years per initiative.
+launch_days as (
+    select
+        l.initiative_id,
+        l.product_id,
+        l.launched_on,
+        cast(unnest(range(cast(l.launched_on as timestamp), {{ as_of_end() }}, interval 1 day)) as date) as day
+    from launched as l
+),
+
+measured_days as (
+    select d.initiative_id, d.launched_on, d.day, f.feature_users, a.active_users_30d
+    from launch_days as d
+    asof left join feature_users_since_launch as f
+        on f.initiative_id = d.initiative_id and d.day >= f.change_date
+    asof left join {{ ref('int_product_active_users_30d') }} as a
+        on a.product_id = d.product_id and d.day >= a.change_date
+),
+
+reached as (
+    select initiative_id, launched_on, min(day) as reached_on
+    from measured_days
+    where feature_users >= 1 and feature_users >= 0.1 * coalesce(active_users_30d, 0)
+    group by initiative_id, launched_on
+),
+
+valued as (
+    select e.entity_type, e.entity_id, r.initiative_id, r.launched_on, r.reached_on
+    from reached as r
+    inner join {{ ref('int_initiative_entities') }} as e on e.initiative_id = r.initiative_id
+)
+
+{{ kpi_by_period('time_to_value_days', 'valued', 'reached_on',
+    value="median(cast(" ~ dbt.datediff('items.launched_on', 'items.reached_on', 'day') ~ " as double))") }}

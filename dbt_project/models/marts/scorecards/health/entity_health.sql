@@ -1,0 +1,43 @@
+-- Delivery and value health of every product, portfolio and the organisation as of as_of: the
+-- initiative rule one level up, over the entity's own KPI rows (which are recomputed from all
+-- the underlying items, never averaged from the initiatives). The mean of the status points
+-- (green 100, amber 50, red 0) of its rated delivery-domain KPIs, the DORA KPIs included, and of
+-- its rated value-domain KPIs, each at its latest month row. A product's value is judged from
+-- its launch month on, so one not launched has no value health.
+with latest as (
+    select
+        r.entity_type,
+        r.entity_id,
+        d.domain,
+        r.kpi_id,
+        arg_max(r.status, r.period_start) as status
+    from {{ ref('kpi_rated') }} as r
+    inner join {{ ref('kpi_definitions') }} as d on d.kpi_id = r.kpi_id
+    left join {{ ref('dim_products') }} as p on r.entity_type = 'product' and p.product_id = r.entity_id
+    where r.entity_type in ('product', 'portfolio', 'organisation')
+        and r.period_grain = 'month'
+        and d.domain in ('delivery', 'value')
+        and (d.domain = 'delivery' or r.entity_type <> 'product'
+            or r.period_start >= cast({{ dbt.date_trunc('month', 'p.launched_on') }} as date))
+    group by all
+),
+
+points as (
+    select
+        entity_type,
+        entity_id,
+        domain,
+        case status when 'green' then 100.0 when 'amber' then 50.0 when 'red' then 0.0 end as status_points
+    from latest
+    where status in ('green', 'amber', 'red')
+)
+
+select
+    entity_type,
+    entity_id,
+    avg(status_points) filter (where domain = 'delivery') as delivery_health,
+    count(status_points) filter (where domain = 'delivery') as delivery_kpis_rated,
+    avg(status_points) filter (where domain = 'value') as value_health,
+    count(status_points) filter (where domain = 'value') as value_kpis_rated
+from points
+group by entity_type, entity_id

@@ -1,0 +1,118 @@
+-- Every initiative's delivery and value health as of each date they are judged on: as_of (the
+-- scorecard) and the end of every reporting period (value_at_risk; the current period's end is
+-- capped at as_of, since nothing after it has happened).
+--
+-- A health is the mean of status points (green 100, amber 50, red 0) of the initiative's KPIs,
+-- each at its latest month row with period_start <= the date, counting rated rows only; null
+-- where none is rated (kpi-taxonomy.md, Scorecards and flags).
+-- - Delivery: every delivery-domain KPI with an initiative row (the DORA KPIs have none).
+-- - Value: feature_adoption_rate, benefit_realization_rate and roi from the launch month on, and
+--   nps_change; an initiative not launched by the date has no value health.
+with evaluation_dates as (
+    select distinct least(period_end, {{ as_of() }}) as evaluated_on from {{ ref('int_reporting_periods') }}
+    union
+    select {{ as_of() }}
+),
+
+launches as (
+    select l.initiative_id, i.product_id, l.launched_on
+    from {{ ref('int_initiative_launches') }} as l
+    inner join {{ ref('dim_initiatives') }} as i on i.initiative_id = l.initiative_id
+),
+
+monthly_rows as (
+    select r.kpi_id, d.domain, r.entity_id as initiative_id, r.period_start, r.status
+    from {{ ref('kpi_rated') }} as r
+    inner join {{ ref('kpi_definitions') }} as d on d.kpi_id = r.kpi_id
+    where r.entity_type = 'initiative' and r.period_grain = 'month'
+),
+
+delivery_latest as (
+    select m.initiative_id, e.evaluated_on, m.kpi_id, arg_max(m.status, m.period_start) as status
+    from monthly_rows as m
+    inner join evaluation_dates as e on m.period_start <= e.evaluated_on
+    where m.domain = 'delivery'
+    group by all
+),
+
+value_latest as (
+    select m.initiative_id, e.evaluated_on, m.kpi_id, arg_max(m.status, m.period_start) as status
+    from monthly_rows as m
+    inner join launches as l on l.initiative_id = m.initiative_id
+    inner join evaluation_dates as e on m.period_start <= e.evaluated_on and l.launched_on <= e.evaluated_on
+    where m.kpi_id in ('feature_adoption_rate', 'benefit_realization_rate', 'roi')
+        and m.period_start >= cast({{ dbt.date_trunc('month', 'l.launched_on') }} as date)
+    group by all
+),
+
+-- NPS of the product's responses in the 90 days before launch and the 90 days from it, up to the
+-- date judged on; both windows must hold a response.
+launch_window_responses as (
+    select
+        l.initiative_id,
+        l.launched_on,
+        cast(r.submitted_at as date) as submitted_on,
+        cast(r.submitted_at as date) >= l.launched_on as after_launch,
+        case when r.score >= 9 then 1 when r.score <= 6 then -1 else 0 end as net_promoter
+    from launches as l
+    inner join {{ ref('fct_survey_responses') }} as r
+        on r.product_id = l.product_id and r.survey_type = 'nps'
+        and cast(r.submitted_at as date) >= cast({{ dbt.dateadd('day', -90, 'l.launched_on') }} as date)
+        and cast(r.submitted_at as date) < cast({{ dbt.dateadd('day', 90, 'l.launched_on') }} as date)
+),
+
+nps_windows as (
+    select
+        w.initiative_id,
+        e.evaluated_on,
+        100.0 * sum(w.net_promoter) filter (where w.after_launch)
+            / nullif(count(*) filter (where w.after_launch), 0) as nps_after,
+        100.0 * sum(w.net_promoter) filter (where not w.after_launch)
+            / nullif(count(*) filter (where not w.after_launch), 0) as nps_before
+    from launch_window_responses as w
+    inner join evaluation_dates as e on w.launched_on <= e.evaluated_on and w.submitted_on <= e.evaluated_on
+    group by all
+),
+
+nps_change as (
+    select initiative_id, evaluated_on, nps_after - nps_before as nps_change
+    from nps_windows
+    where nps_after is not null and nps_before is not null
+),
+
+components as (
+    select initiative_id, evaluated_on, 'delivery' as side, status from delivery_latest
+    union all
+    select initiative_id, evaluated_on, 'value', status from value_latest
+    union all
+    select
+        initiative_id,
+        evaluated_on,
+        'value',
+        case when nps_change >= 0 then 'green' when nps_change < -10 then 'red' else 'amber' end
+    from nps_change
+),
+
+points as (
+    select
+        initiative_id,
+        evaluated_on,
+        side,
+        case status when 'green' then 100.0 when 'amber' then 50.0 when 'red' then 0.0 end as status_points
+    from components
+    where status in ('green', 'amber', 'red')
+)
+
+select
+    i.initiative_id,
+    e.evaluated_on,
+    avg(p.status_points) filter (where p.side = 'delivery') as delivery_health,
+    count(p.status_points) filter (where p.side = 'delivery') as delivery_kpis_rated,
+    avg(p.status_points) filter (where p.side = 'value') as value_health,
+    count(p.status_points) filter (where p.side = 'value') as value_kpis_rated,
+    any_value(n.nps_change) as nps_change
+from {{ ref('dim_initiatives') }} as i
+cross join evaluation_dates as e
+left join points as p on p.initiative_id = i.initiative_id and p.evaluated_on = e.evaluated_on
+left join nps_change as n on n.initiative_id = i.initiative_id and n.evaluated_on = e.evaluated_on
+group by i.initiative_id, e.evaluated_on

@@ -1,0 +1,25 @@
+-- One row per initiative, as of as_of: both sides of the initiative on one line (delivery and
+-- value health, the quadrant they put it in) and the handoff flags.
+select
+    i.initiative_id,
+    i.initiative_name,
+    i.product_id,
+    i.portfolio_id,
+    i.initiative_status as status,
+    h.delivery_health,
+    h.value_health,
+    {{ quadrant('h.delivery_health', 'h.value_health') }} as quadrant,
+    f.never_launched,
+    f.no_steward,
+    f.handoff_gap,
+    {{ as_of() }} as as_of,
+    l.launched_on,
+    i.actual_start is not null and i.actual_end is null and i.initiative_status <> 'cancelled' as in_delivery,
+    i.budget_total,
+    h.delivery_kpis_rated,
+    h.value_kpis_rated,
+    h.nps_change
+from {{ ref('dim_initiatives') }} as i
+inner join {{ ref('initiative_health') }} as h on h.initiative_id = i.initiative_id and h.evaluated_on = {{ as_of() }}
+inner join {{ ref('initiative_flags') }} as f on f.initiative_id = i.initiative_id
+left join {{ ref('int_initiative_launches') }} as l on l.initiative_id = i.initiative_id
