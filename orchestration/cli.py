@@ -169,6 +169,69 @@ def _serve_dashboard(settings: Settings, port: int) -> int:
 
 
 @app.command()
+def sql(
+    warehouse: WarehouseOpt = None,
+    command: Annotated[
+        str | None, typer.Option("--command", "-c", help="Run this SQL and exit (';' separates statements).")
+    ] = None,
+    file: Annotated[Path | None, typer.Option("--file", help="Run the SQL in this file and exit.")] = None,
+    output_format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    config: ConfigOpt = None,
+) -> None:
+    """A read-only SQL prompt on the published warehouse; with -c or --file, a script runner.
+
+    Only queries run (SELECT, DESCRIBE, SHOW, SUMMARIZE, EXPLAIN, PRAGMA, CALL): a write, ATTACH,
+    INSTALL or COPY ... TO is refused. Exit 1 when a statement is refused or fails.
+    """
+    import duckdb
+
+    from orchestration.analyst.sql_prompt import FORMATS, Refused, WarehouseSession, interactive, run_script
+
+    settings = _settings(warehouse=warehouse, config=config)
+    if output_format not in FORMATS:
+        raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
+    if command is not None and file is not None:
+        raise _fail("give -c or --file, not both")
+    if not settings.warehouse.is_file():
+        raise _fail(f"no published warehouse at {settings.warehouse}: run `vmo run` first")
+    session = WarehouseSession(settings.warehouse)
+    if command is None and file is None:
+        interactive(session, output_format, Path.home() / ".local" / "state" / "vmo" / "sql_history")
+        return
+    try:
+        script = command if command is not None else file.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot read {file}: {exc.strerror}") from exc
+    try:
+        run_script(session, script, output_format)
+    except (Refused, duckdb.Error) as exc:
+        raise _fail(str(exc), code=1) from exc
+    finally:
+        session.close()
+
+
+@app.command()
+def docs(
+    warehouse: WarehouseOpt = None,
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8580,
+    no_serve: Annotated[bool, typer.Option("--no-serve", help="Generate the site only.")] = False,
+    config: ConfigOpt = None,
+) -> None:
+    """The dbt documentation of every table and column, with lineage, served on 127.0.0.1."""
+    from orchestration.analyst.dbt_docs import DocsError, generate_docs, serve_docs
+
+    settings = _settings(warehouse=warehouse, config=config)
+    try:
+        target = generate_docs(settings)
+        typer.echo(f"documentation in {target} (single file: {target / 'static_index.html'})")
+        if not no_serve:
+            typer.echo(f"serving it on http://127.0.0.1:{port}/")
+            serve_docs(settings, port)
+    except DocsError as exc:
+        raise _fail(str(exc), code=1) from exc
+
+
+@app.command()
 def demo(
     scale: ScaleOpt = "S",
     seed: SeedOpt = 42,

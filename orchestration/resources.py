@@ -6,6 +6,7 @@ are set up, finished by the publish asset (published) or, at teardown, as blocke
 """
 
 import fcntl
+from collections.abc import Callable
 from typing import IO
 
 import dagster as dg
@@ -13,6 +14,20 @@ from pydantic import PrivateAttr
 
 from orchestration import run_records
 from orchestration.settings import Settings, load_settings
+
+
+def acquire_run_lock(settings: Settings, on_wait: Callable[[], None] | None = None) -> IO:
+    """The one-run-at-a-time lock on the working database, held until the returned file is closed;
+    waits for a run that holds it."""
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    lock = settings.run_lock.open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        if on_wait is not None:
+            on_wait()
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock
 
 
 class PipelineResource(dg.ConfigurableResource):
@@ -53,13 +68,9 @@ class PipelineResource(dg.ConfigurableResource):
         # One 'now' for the whole run, fixed when it starts.
         self._settings = self.resolve_settings()
         self._run_id = context.run_id or "adhoc"
-        self._settings.state_dir.mkdir(parents=True, exist_ok=True)
-        self._lock = self._settings.run_lock.open("w")
-        try:
-            fcntl.flock(self._lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            context.log.info("another run holds %s; waiting for it to finish", self._settings.run_lock)
-            fcntl.flock(self._lock, fcntl.LOCK_EX)
+        self._lock = acquire_run_lock(
+            self._settings, on_wait=lambda: context.log.info("another run holds the lock; waiting for it")
+        )
         run_records.begin_run(self._settings, self._run_id)
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 
 import duckdb
 
+from orchestration.schema_docs import ops_comment_statements
 from orchestration.settings import Settings
 
 OPS_DDL = """
@@ -62,6 +63,8 @@ def ops_connection(settings: Settings, attempts: int = 50) -> Iterator[duckdb.Du
 def begin_run(settings: Settings, run_id: str) -> None:
     """Record the run as started, and mark runs that never finished as failed."""
     with ops_connection(settings) as ops:
+        for statement in ops_comment_statements():  # the tables' documentation, for analysts
+            ops.execute(statement)
         ops.execute(
             "UPDATE ops.runs SET outcome = 'failed', finished_at = now(), message = ?"
             " WHERE outcome IS NULL AND run_id <> ?",

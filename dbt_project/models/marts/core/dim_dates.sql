@@ -1,0 +1,20 @@
+-- Every day from the first month of the reporting periods up to as_of, with the month and
+-- quarter holding it: the calendar to join facts to.
+with bounds as (
+    select min(period_start) as first_day from {{ ref('int_reporting_periods') }}
+)
+
+select
+    day as date_day,
+    cast({{ dbt.date_trunc('month', 'day') }} as date) as month_start,
+    cast({{ dbt.date_trunc('quarter', 'day') }} as date) as quarter_start,
+    year(day) as year,
+    quarter(day) as quarter_of_year,
+    month(day) as month_of_year,
+    isodow(day) as iso_day_of_week,
+    isodow(day) >= 6 as is_weekend
+from (
+    select cast(unnest(range(cast(first_day as timestamp), {{ as_of_end() }}, interval 1 day)) as date) as day
+    from bounds
+    where first_day is not null
+)

@@ -1,0 +1,87 @@
+"""`vmo docs`: the dbt documentation site (every model, column, test and the lineage), generated
+from the working database the last run built, and served on 127.0.0.1."""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from orchestration.dbt import DBT_PROJECT_DIR
+from orchestration.resources import acquire_run_lock
+from orchestration.settings import Settings
+
+
+class DocsError(Exception):
+    pass
+
+
+@contextlib.contextmanager
+def _dbt_environment(settings: Settings) -> Iterator[None]:
+    previous = os.environ.get("VMO_WORK_DB")
+    os.environ["VMO_WORK_DB"] = str(settings.work_db)
+    try:
+        yield
+    finally:
+        if previous is None:
+            os.environ.pop("VMO_WORK_DB", None)
+        else:
+            os.environ["VMO_WORK_DB"] = previous
+
+
+def _invoke(settings: Settings, args: list[str]) -> None:
+    from dbt.cli.main import dbtRunner
+
+    common = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    with _dbt_environment(settings):
+        result = dbtRunner().invoke([*args, *common])
+    if not result.success:
+        raise DocsError(f"dbt {' '.join(args[:2])} failed: {result.exception or 'see the dbt log above'}")
+
+
+def docs_target(settings: Settings) -> Path:
+    return settings.state_dir / "docs"
+
+
+def generate_docs(settings: Settings) -> Path:
+    """The site's files (index.html, manifest.json, catalog.json, static_index.html); the catalog
+    is read from the working database under the run lock, so no run is writing it meanwhile."""
+    if not settings.work_db.exists():
+        raise DocsError(f"nothing built yet for {settings.warehouse}: run `vmo run` first")
+    target = docs_target(settings)
+    lock = acquire_run_lock(settings)
+    try:
+        _invoke(
+            settings,
+            [
+                "docs",
+                "generate",
+                "--static",
+                "--target-path",
+                str(target),
+                "--vars",
+                json.dumps(settings.dbt_vars()),
+            ],
+        )
+    finally:
+        lock.close()
+    return target
+
+
+def serve_docs(settings: Settings, port: int) -> None:
+    _invoke(
+        settings,
+        [
+            "docs",
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--no-browser",
+            "--target-path",
+            str(docs_target(settings)),
+        ],
+    )

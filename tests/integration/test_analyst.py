@@ -1,0 +1,155 @@
+"""What analysts rely on, on the demo warehouse: documented columns, the read-only `vmo sql`,
+the worked example queries and the schema reference."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import duckdb
+import pytest
+from typer.testing import CliRunner
+
+from orchestration.analyst.schema_reference import DEFAULT_OUT, render
+from orchestration.analyst.sql_prompt import WarehouseSession
+from orchestration.cli import app
+from tests.conftest import query
+
+QUERIES = Path(__file__).resolve().parents[2] / "docs" / "analyst-queries.sql"
+
+
+def test_every_analytics_and_ops_column_is_documented(demo):
+    for path, schema in ((demo.settings.warehouse, "analytics"), (demo.settings.ops_db, "ops")):
+        columns = query(
+            path,
+            "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE schema_name = ?",
+            [schema],
+        )
+        assert len(columns) > 20
+        assert [(t, c) for t, c, comment in columns if not (comment or "").strip()] == [], schema
+        tables = query(
+            path, "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = ?", [schema]
+        )
+        assert [t for t, comment in tables if not (comment or "").strip()] == [], schema
+
+
+def _sql(warehouse: Path, *args: str):
+    return CliRunner().invoke(app, ["sql", "--warehouse", str(warehouse), *args])
+
+
+def test_sql_runs_queries_in_each_format(demo):
+    warehouse = demo.settings.warehouse
+    (count,) = query(warehouse, "SELECT count(*) FROM analytics.kpi_values")[0]
+    result = _sql(warehouse, "-c", "SELECT count(*) AS n FROM analytics.kpi_values", "--format", "csv")
+    assert result.exit_code == 0, result.output
+    assert result.output.splitlines() == ["n", str(count)]
+    result = _sql(warehouse, "-c", "SELECT 1 AS a, 'x' AS b, DATE '2025-01-31' AS c", "--format", "json")
+    assert result.output.replace(" ", "").replace("\n", "") == '[{"a":1,"b":"x","c":"2025-01-31"}]'
+    result = _sql(warehouse, "-c", "SELECT kpi_id, value FROM analytics.kpi_values LIMIT 3")
+    assert result.exit_code == 0 and result.output.splitlines()[-1] == "3 rows"
+    assert "│ kpi_id" in result.output
+
+
+@pytest.mark.parametrize(
+    "statement",
+    [
+        "CREATE TABLE analytics.x (i INTEGER)",
+        "DELETE FROM analytics.kpi_values",
+        "UPDATE analytics.kpi_values SET value = 0",
+        "DROP TABLE analytics.kpi_values",
+        "COPY analytics.kpi_values TO '{tmp}/out.csv'",
+        "ATTACH '{tmp}/other.duckdb' AS other",
+        "INSTALL httpfs",
+        "LOAD httpfs",
+        "SET enable_external_access = true",
+        "EXPORT DATABASE '{tmp}/export'",
+        "SELECT 1; DELETE FROM analytics.kpi_values",
+    ],
+)
+def test_sql_refuses_every_kind_of_write(demo, tmp_path, statement):
+    warehouse = demo.settings.warehouse
+    before = query(warehouse, "SELECT count(*) FROM analytics.kpi_values")
+    result = _sql(warehouse, "-c", statement.format(tmp=tmp_path))
+    assert result.exit_code == 1
+    assert "refused" in result.output and "read-only" in result.output
+    assert list(tmp_path.iterdir()) == []
+    assert query(warehouse, "SELECT count(*) FROM analytics.kpi_values") == before
+
+
+def test_the_connection_itself_cannot_reach_outside(demo, tmp_path):
+    """Should a statement get past the classifier, the locked-down connection still refuses."""
+    session = WarehouseSession(demo.settings.warehouse)
+    try:
+        for sql in (f"COPY (SELECT 1) TO '{tmp_path}/x.csv'", "SELECT * FROM read_csv('/etc/hostname')"):
+            with pytest.raises(duckdb.PermissionException):
+                session.connection().execute(sql).fetchall()
+    finally:
+        session.close()
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_session_reads_the_newly_published_warehouse(demo, tmp_path):
+    published = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo.settings.warehouse, published)
+    session = WarehouseSession(published)
+    try:
+        (statement,) = session.statements("SELECT count(*) FROM analytics.kpi_values")
+        first = list(session.run(statement).rows)
+        # Publishing: a new file is renamed over the one the session has open.
+        replacement = tmp_path / "new.duckdb"
+        with duckdb.connect(str(replacement)) as connection:
+            connection.execute("CREATE SCHEMA analytics; CREATE TABLE analytics.kpi_values AS SELECT 1 AS v")
+        os.replace(replacement, published)
+        assert list(session.run(statement).rows) == [(1,)] != first
+    finally:
+        session.close()
+
+
+def test_the_interactive_prompt_keeps_history_and_refuses_writes(demo, tmp_path):
+    script = (
+        "SELECT count(*) AS n\nFROM analytics.scorecard_initiatives;\n"
+        "DELETE FROM analytics.kpi_values;\n.quit\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "orchestration.cli", "sql", "--warehouse", str(demo.settings.warehouse)],
+        input=script,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "HOME": str(tmp_path)},
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    (initiatives,) = query(demo.settings.warehouse, "SELECT count(*) FROM analytics.scorecard_initiatives")[0]
+    assert re.search(rf"│\s+{initiatives} │", result.stdout)
+    assert "refused: DELETE" in result.stderr
+    history = (tmp_path / ".local" / "state" / "vmo" / "sql_history").read_text()
+    assert "analytics.scorecard_initiatives" in history
+
+
+def _example_queries() -> list[tuple[str, str]]:
+    text = QUERIES.read_text(encoding="utf-8")
+    blocks = re.split(r"^-- question: (.+)$", text, flags=re.M)[1:]
+    return list(zip(blocks[0::2], blocks[1::2], strict=True))
+
+
+def test_the_worked_queries_answer_on_the_demo_data(demo):
+    examples = _example_queries()
+    assert len(examples) >= 5
+    session = WarehouseSession(demo.settings.warehouse)
+    try:
+        for question, sql in examples:
+            (statement,) = session.statements(sql)
+            assert list(session.run(statement).rows), question
+    finally:
+        session.close()
+
+
+def test_the_schema_reference_is_up_to_date(demo):
+    expected = render(demo.settings.warehouse, demo.settings.ops_db)
+    assert DEFAULT_OUT.read_text(encoding="utf-8") == expected, (
+        "docs/schema.md is stale: uv run python -m orchestration.analyst.schema_reference"
+    )
