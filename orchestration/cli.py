@@ -232,6 +232,31 @@ def docs(
 
 
 @app.command()
+def explain(
+    kpi: Annotated[str, typer.Argument(help="The KPI id, e.g. lead_time_days.")],
+    entity: Annotated[
+        str, typer.Option("--entity", help="TYPE:ID, e.g. product:P11, portfolio:F1, organisation.")
+    ],
+    period: Annotated[str, typer.Option("--period", help="YYYY-MM (a month) or YYYY-Qn (a quarter).")],
+    limit: Annotated[int, typer.Option("--limit", help="How many of the items to list.")] = 20,
+    warehouse: WarehouseOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """One KPI value taken apart: formula, value, numerator, denominator, sample size, target,
+    status, and the records it was computed from."""
+    from orchestration.analyst.explain import ExplainError
+    from orchestration.analyst.explain import explain as explain_value
+
+    settings = _settings(warehouse=warehouse, config=config)
+    if not settings.warehouse.is_file():
+        raise _fail(f"no published warehouse at {settings.warehouse}: run `vmo run` first")
+    try:
+        typer.echo(explain_value(settings.warehouse, kpi, entity, period, limit))
+    except ExplainError as exc:
+        raise _fail(str(exc), code=1) from exc
+
+
+@app.command()
 def demo(
     scale: ScaleOpt = "S",
     seed: SeedOpt = 42,

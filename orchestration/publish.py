@@ -50,6 +50,17 @@ def build_publishable_copy(settings: Settings, target: Path) -> dict[str, int]:
             if comment:
                 connection.execute(f"COMMENT ON TABLE {name} IS {_sql_string(comment)}")
             rows[f"{schema}.{table}"] = connection.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+        views = connection.execute(
+            "SELECT schema_name, view_name, sql, comment FROM duckdb_views()"
+            " WHERE database_name = 'work' AND list_contains(?, schema_name) AND NOT internal ORDER BY ALL",
+            [list(PUBLISHED_SCHEMAS)],
+        ).fetchall()
+        for schema, view, definition, comment in views:
+            # A view is published as its definition over the published tables (DuckDB stores it
+            # with names relative to its own database): its rows are computed when read.
+            connection.execute(definition)
+            if comment:
+                connection.execute(f"COMMENT ON VIEW {q(schema)}.{q(view)} IS {_sql_string(comment)}")
         for schema, table, column, comment in columns:
             connection.execute(
                 f"COMMENT ON COLUMN {q(schema)}.{q(table)}.{q(column)} IS {_sql_string(comment)}"

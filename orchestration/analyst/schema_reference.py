@@ -30,7 +30,10 @@ This page is generated from a published warehouse by
 
 def _tables(connection: duckdb.DuckDBPyConnection, schema: str) -> list[tuple[str, str | None]]:
     return connection.execute(
-        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = ? ORDER BY table_name", [schema]
+        "SELECT table_name, comment FROM duckdb_tables() WHERE schema_name = ?"
+        " UNION ALL SELECT view_name, comment FROM duckdb_views() WHERE schema_name = ? AND NOT internal"
+        " ORDER BY 1",
+        [schema, schema],
     ).fetchall()
 
 

@@ -153,3 +153,72 @@ def test_the_schema_reference_is_up_to_date(demo):
     assert DEFAULT_OUT.read_text(encoding="utf-8") == expected, (
         "docs/schema.md is stale: uv run python -m orchestration.analyst.schema_reference"
     )
+
+
+@pytest.mark.parametrize(
+    ("kpi", "entity_type", "item_type"),
+    [
+        ("lead_time_days", "portfolio", "issue"),
+        ("on_time_milestone_rate", "product", "milestone"),
+        ("change_failure_rate", "organisation", "deployment"),
+        ("active_users", "product", "user"),
+        ("nps", "portfolio", "response"),
+        ("cpi", "initiative", "initiative"),
+        ("okr_attainment", "organisation", "key_result"),
+    ],
+)
+def test_explain_lists_as_many_records_as_the_sample_size(demo, kpi, entity_type, item_type):
+    warehouse = demo.settings.warehouse
+    # The row with the largest sample of its kind, so that the listing is cut at --limit.
+    entity_id, grain, start, sample_size = query(
+        warehouse,
+        "SELECT entity_id, period_grain, period_start, sample_size FROM analytics.kpi_values"
+        " WHERE kpi_id = ? AND entity_type = ?"
+        " ORDER BY sample_size DESC, entity_id, period_grain, period_start LIMIT 1",
+        [kpi, entity_type],
+    )[0]
+    period = start.strftime("%Y-%m") if grain == "month" else f"{start.year}-Q{(start.month - 1) // 3 + 1}"
+    limit = 5
+    result = CliRunner().invoke(
+        app,
+        [
+            "explain",
+            kpi,
+            "--entity",
+            f"{entity_type}:{entity_id}",
+            "--period",
+            period,
+            "--limit",
+            str(limit),
+            "--warehouse",
+            str(warehouse),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    plural = "s" if sample_size != 1 else ""
+    assert f"sample size: {sample_size} {item_type}{plural}" in result.output
+    assert f"Computed from {sample_size} {item_type}{plural}" in result.output
+    listed = [line for line in result.output.splitlines() if line.startswith(f"│ {item_type} ")]
+    assert len(listed) == min(limit, sample_size)
+    evidence = query(
+        warehouse,
+        "SELECT count(*) FROM analytics.kpi_evidence WHERE kpi_id = ? AND entity_type = ? AND entity_id = ?"
+        " AND period_grain = ? AND period_start = ?",
+        [kpi, entity_type, entity_id, grain, start],
+    )
+    assert evidence == [(sample_size,)]
+
+
+def test_explain_says_what_it_cannot_explain(demo):
+    warehouse = str(demo.settings.warehouse)
+    cases = {
+        ("no_such_kpi", "product:P11", "2025-03"): "unknown KPI 'no_such_kpi'",
+        ("nps", "product:P11", "2025-13"): "expected YYYY-MM or YYYY-Qn",
+        ("nps", "team:X", "2025-03"): "expected TYPE:ID",
+        ("nps", "product:P11", "2019-03"): "no value. A period with no inputs has no row",
+    }
+    for (kpi, entity, period), message in cases.items():
+        result = CliRunner().invoke(
+            app, ["explain", kpi, "--entity", entity, "--period", period, "--warehouse", warehouse]
+        )
+        assert result.exit_code == 1 and message in result.output, (kpi, entity, period, result.output)

@@ -20,6 +20,6 @@ select
     h.value_kpis_rated,
     h.nps_change
 from {{ ref('dim_initiatives') }} as i
-inner join {{ ref('initiative_health') }} as h on h.initiative_id = i.initiative_id and h.evaluated_on = {{ as_of() }}
+inner join {{ ref('fct_initiative_health') }} as h on h.initiative_id = i.initiative_id and h.evaluated_on = {{ as_of() }}
 inner join {{ ref('initiative_flags') }} as f on f.initiative_id = i.initiative_id
 left join {{ ref('int_initiative_launches') }} as l on l.initiative_id = i.initiative_id

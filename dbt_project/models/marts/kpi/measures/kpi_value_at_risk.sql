@@ -22,7 +22,7 @@ judged as (
         d.*,
         coalesce(h.delivery_health < 50, false) or coalesce(h.value_health < 50, false) as at_risk
     from in_delivery as d
-    inner join {{ ref('initiative_health') }} as h
+    inner join {{ ref('fct_initiative_health') }} as h
         on h.initiative_id = d.initiative_id and h.evaluated_on = d.judged_on
 )
 

@@ -27,9 +27,9 @@ points as (
         entity_type,
         entity_id,
         domain,
-        case status when 'green' then 100.0 when 'amber' then 50.0 when 'red' then 0.0 end as status_points
+        {{ status_points('status') }} as status_points
     from latest
-    where status in ('green', 'amber', 'red')
+    where {{ status_points('status') }} is not null
 )
 
 select

@@ -8,3 +8,8 @@
         else 'late or over budget, missed value'
     end
 {%- endmacro %}
+
+{# A rated status as health points (kpi-taxonomy.md, Scorecards): green 100, amber 50, red 0; null if unrated. #}
+{% macro status_points(status) -%}
+    case {{ status }} when 'green' then 100.0 when 'amber' then 50.0 when 'red' then 0.0 end
+{%- endmacro %}

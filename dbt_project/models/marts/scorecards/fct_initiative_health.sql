@@ -98,9 +98,9 @@ points as (
         initiative_id,
         evaluated_on,
         side,
-        case status when 'green' then 100.0 when 'amber' then 50.0 when 'red' then 0.0 end as status_points
+        {{ status_points('status') }} as status_points
     from components
-    where status in ('green', 'amber', 'red')
+    where {{ status_points('status') }} is not null
 )
 
 select
