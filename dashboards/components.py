@@ -1,4 +1,5 @@
-"""Pieces the pages share: the period filters kept in the URL, KPI cards, the no-data message."""
+"""Pieces the pages share: filters kept in the URL, KPI cards, tables with a CSV download, the
+no-data message."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import queries
+from dashboards.charts import QUADRANT_COLOURS
 from dashboards.formatting import RAG_COLOURS, format_period, format_value, trend_arrow
 
 
@@ -57,7 +59,7 @@ def kpi_card(row: pd.Series) -> None:
         {html.escape(str(row["status"]).upper())}</span> {html.escape(target)}</div></div>""",
         unsafe_allow_html=True,
     )
-    with st.popover("How is this computed?", use_container_width=True):
+    with st.popover("How is this computed?", width="stretch"):
         st.markdown(f"**Formula**: {row['formula']}")
         st.markdown(
             f"numerator: {_number(row['numerator'])} · denominator: {_number(row['denominator'])}"
@@ -67,3 +69,85 @@ def kpi_card(row: pd.Series) -> None:
 
 def _number(value) -> str:
     return "–" if value is None or pd.isna(value) else f"{value:,.4g}"
+
+
+def url_choice(
+    label: str, key: str, options: list[str], labels: dict[str, str] | None = None, sidebar: bool = True
+) -> str | None:
+    """A select box whose choice lives in the URL under `key`, so that a view can be shared."""
+    if not options:
+        return None
+    wanted = st.query_params.get(key)
+    index = options.index(wanted) if wanted in options else 0
+    where = st.sidebar if sidebar else st
+    chosen = where.selectbox(label, options, index=index, format_func=lambda o: (labels or {}).get(o, o))
+    st.query_params[key] = chosen
+    return chosen
+
+
+def portfolio_product_filters(version: tuple[str, int]) -> tuple[str | None, str | None]:
+    """Portfolio, then one of its products or all of them; both kept in the URL."""
+    portfolios = queries.portfolios(version)
+    names = dict(zip(portfolios["portfolio_id"], portfolios["portfolio_name"], strict=True))
+    portfolio = url_choice("Portfolio", "portfolio", list(names), names)
+    products = queries.products(version)
+    products = products[products["portfolio_id"] == portfolio]
+    product_names = {"all": "All products"} | dict(
+        zip(products["product_id"], products["product_name"], strict=True)
+    )
+    product = url_choice("Product", "product", list(product_names), product_names)
+    return portfolio, None if product == "all" else product
+
+
+def table(frame: pd.DataFrame, name: str, **dataframe_options) -> None:
+    """A sortable table and its CSV download."""
+    frame = as_dates(frame)
+    st.dataframe(frame, width="stretch", hide_index=True, **dataframe_options)
+    st.download_button(
+        f"Download {name} (CSV)",
+        frame.to_csv(index=False),
+        file_name=f"{name.replace(' ', '-')}.csv",
+        mime="text/csv",
+        key=f"download-{name}",
+    )
+
+
+def kpi_cards(values: pd.DataFrame, per_row: int = 4) -> None:
+    """One card per KPI value, `per_row` to a row."""
+    columns = st.columns(min(len(values), per_row) or 1)
+    for index, (_, row) in enumerate(values.iterrows()):
+        with columns[index % len(columns)]:
+            kpi_card(row)
+
+
+def health_summary(row: pd.Series) -> None:
+    """Delivery and value health, the quadrant and value at risk of a scorecard row."""
+    columns = st.columns(4)
+    columns[0].metric("Delivery health", _health(row.get("delivery_health")))
+    columns[1].metric("Value health", _health(row.get("value_health")))
+    # The quadrant's name is too long for a metric: written out, with the colour of its corner.
+    quadrant = str(row.get("quadrant"))
+    colour = QUADRANT_COLOURS.get(quadrant, RAG_COLOURS["unrated"])
+    columns[2].markdown(
+        f"<div style='font-size:0.875rem'>Quadrant</div><div style='font-size:1.3rem;font-weight:600;"
+        f"color:{colour}'>{html.escape(quadrant)}</div>",
+        unsafe_allow_html=True,
+    )
+    if "value_at_risk" in row:
+        columns[3].metric("Value at risk", format_value(row.get("value_at_risk"), "money"))
+
+
+def _health(value) -> str:
+    return "–" if value is None or pd.isna(value) else f"{value:.0f} / 100"
+
+
+def as_dates(frame: pd.DataFrame) -> pd.DataFrame:
+    """DuckDB's DATE columns arrive as midnight timestamps: shown as the dates they are."""
+    frame = frame.copy()
+    for column in frame.columns:
+        values = frame[column]
+        if pd.api.types.is_datetime64_any_dtype(values) and values.dt.tz is None:
+            present = values.dropna()
+            if (present == present.dt.normalize()).all():
+                frame[column] = values.dt.date
+    return frame

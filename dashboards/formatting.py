@@ -15,7 +15,7 @@ def format_value(value: float | None, unit: str) -> str:
         return f"{value * 100:.1f}%"
     if unit == "days":
         # Under a day (time to restore's one-hour target) reads better in hours.
-        return f"{value * 24:.1f} hours" if abs(value) < 1 else f"{value:.1f} days"
+        return f"{value * 24:.1f} hours" if 0 < abs(value) < 1 else f"{value:.1f} days"
     if unit in ("count", "users"):
         return f"{value:,.0f}"
     if unit == "money":

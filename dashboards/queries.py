@@ -25,6 +25,12 @@ def warehouse_path() -> Path:
     return Path(os.environ.get("VMO_WAREHOUSE", "data/warehouse.duckdb")).expanduser().resolve()
 
 
+def ops_path(warehouse: str) -> Path:
+    """The run records beside the warehouse (orchestration/settings.py: Settings.ops_db)."""
+    path = Path(warehouse)
+    return path.parent / f"{path.stem}_ops.duckdb"
+
+
 def warehouse_version() -> tuple[str, int]:
     path = warehouse_path()
     if not path.is_file():
@@ -32,12 +38,14 @@ def warehouse_version() -> tuple[str, int]:
     return str(path), path.stat().st_mtime_ns
 
 
-def _query(version: tuple[str, int], sql: str, params: list | None = None) -> pd.DataFrame:
-    """Run one query on its own read-only connection; retried briefly if a publish is
-    replacing the file at that very moment."""
+def _query(
+    version: tuple[str, int], sql: str, params: list | None = None, path: Path | None = None
+) -> pd.DataFrame:
+    """Run one query on its own read-only connection (to the warehouse, or `path`); retried
+    briefly if a publish or a run is replacing or writing the file at that very moment."""
     for attempt in range(5):
         try:
-            connection = duckdb.connect(version[0], read_only=True)
+            connection = duckdb.connect(str(path or version[0]), read_only=True)
             try:
                 return connection.execute(sql, params or []).df()
             finally:
@@ -117,4 +125,209 @@ def portfolios(version: tuple[str, int]) -> pd.DataFrame:
         version,
         "SELECT portfolio_id, portfolio_name, executive_owner"
         " FROM analytics.dim_portfolios ORDER BY portfolio_id",
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def products(version: tuple[str, int]) -> pd.DataFrame:
+    return _query(
+        version,
+        "SELECT product_id, product_name, portfolio_id FROM analytics.dim_products ORDER BY product_id",
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def entity_kpi_history(
+    version: tuple[str, int], entity_type: str, entity_id: str, grain: str
+) -> pd.DataFrame:
+    """Every KPI value of one entity at one grain, oldest first."""
+    return _query(
+        version,
+        """
+        SELECT v.kpi_id, d.name AS kpi_name, d.domain, d.unit, d.formula, v.period_start, v.value,
+               v.target, v.status, v.numerator, v.denominator, v.sample_size
+        FROM analytics.kpi_values AS v JOIN analytics.kpi_definitions AS d USING (kpi_id)
+        WHERE v.entity_type = ? AND v.entity_id = ? AND v.period_grain = ?
+        ORDER BY v.kpi_id, v.period_start
+        """,
+        [entity_type, entity_id, grain],
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def initiative_scorecard(
+    version: tuple[str, int], portfolio_id: str | None = None, product_id: str | None = None
+) -> pd.DataFrame:
+    """Initiatives as of as_of, optionally of one portfolio or product."""
+    return _query(
+        version,
+        """
+        SELECT s.*, p.product_name, f.portfolio_name
+        FROM analytics.scorecard_initiatives AS s
+        JOIN analytics.dim_products AS p USING (product_id)
+        JOIN analytics.dim_portfolios AS f ON f.portfolio_id = s.portfolio_id
+        WHERE (? IS NULL OR s.portfolio_id = ?) AND (? IS NULL OR s.product_id = ?)
+        ORDER BY s.initiative_id
+        """,
+        [portfolio_id, portfolio_id, product_id, product_id],
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def product_scorecard(version: tuple[str, int]) -> pd.DataFrame:
+    return _query(version, "SELECT * FROM analytics.scorecard_products ORDER BY product_id")
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def portfolio_scorecard(version: tuple[str, int]) -> pd.DataFrame:
+    return _query(version, "SELECT * FROM analytics.scorecard_portfolios ORDER BY portfolio_id")
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def milestones(version: tuple[str, int], initiative_id: str) -> pd.DataFrame:
+    return _query(
+        version,
+        """
+        SELECT milestone_id, milestone_name, is_launch, baseline_date, forecast_date, actual_date
+        FROM analytics.fct_milestones WHERE initiative_id = ? ORDER BY baseline_date, milestone_id
+        """,
+        [initiative_id],
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def earned_value(version: tuple[str, int], initiative_id: str) -> pd.DataFrame:
+    """PV, EV and AC cumulative to each month's end."""
+    return _query(
+        version,
+        """
+        SELECT period_start, CAST(planned_cost AS DOUBLE) AS pv, CAST(earned_value AS DOUBLE) AS ev,
+               CAST(actual_cost AS DOUBLE) AS ac
+        FROM analytics.fct_initiative_earned_value
+        WHERE initiative_id = ? AND period_grain = 'month' ORDER BY period_start
+        """,
+        [initiative_id],
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def benefits(version: tuple[str, int], initiative_id: str) -> pd.DataFrame:
+    """Planned and realized benefit, cumulative by month."""
+    return _query(
+        version,
+        """
+        SELECT month_start,
+               CAST(sum(planned_value) OVER w AS DOUBLE) AS planned,
+               CAST(sum(realized_value) OVER w AS DOUBLE) AS realized
+        FROM analytics.fct_initiative_finance_monthly
+        WHERE initiative_id = ?
+        WINDOW w AS (ORDER BY month_start ROWS UNBOUNDED PRECEDING)
+        ORDER BY month_start
+        """,
+        [initiative_id],
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def scope_growth(version: tuple[str, int], initiative_id: str) -> pd.DataFrame:
+    """Story points of the initiative's issues created by each week's end (no points count 1)."""
+    return _query(
+        version,
+        """
+        SELECT week, sum(points) OVER (ORDER BY week) AS scope_points FROM (
+            SELECT date_trunc('week', created_at)::DATE AS week, sum(coalesce(story_points, 1)) AS points
+            FROM analytics.fct_issues WHERE initiative_id = ? GROUP BY 1
+        ) ORDER BY week
+        """,
+        [initiative_id],
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def product_nps_by_month(version: tuple[str, int], product_id: str) -> pd.DataFrame:
+    return _query(
+        version,
+        """
+        SELECT period_start, value, sample_size FROM analytics.kpi_values
+        WHERE kpi_id = 'nps' AND entity_type = 'product' AND entity_id = ? AND period_grain = 'month'
+        ORDER BY period_start
+        """,
+        [product_id],
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def evidence(
+    version: tuple[str, int],
+    kpi_id: str,
+    entity_type: str,
+    entity_id: str,
+    grain: str,
+    period_start,
+    limit: int = 200,
+) -> pd.DataFrame:
+    """The items behind one KPI value (analytics.kpi_evidence), the first `limit`."""
+    return _query(
+        version,
+        """
+        SELECT item_type, item_id, item_date, item_value, counted_in_numerator, detail
+        FROM analytics.kpi_evidence
+        WHERE kpi_id = ? AND entity_type = ? AND entity_id = ? AND period_grain = ? AND period_start = ?
+        ORDER BY item_date NULLS LAST, item_id LIMIT ?
+        """,
+        [kpi_id, entity_type, entity_id, grain, period_start, limit],
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def source_freshness(version: tuple[str, int]) -> pd.DataFrame:
+    return _query(version, "SELECT * FROM analytics.source_freshness ORDER BY source")
+
+
+def _ops(version: tuple[str, int], sql: str, params: list | None = None) -> pd.DataFrame:
+    path = ops_path(version[0])
+    if not path.is_file():
+        return pd.DataFrame()
+    return _query(version, sql, params, path=path)
+
+
+# The run records change with every run, published or not: cached briefly only.
+@st.cache_data(ttl=10, show_spinner=False)
+def recent_runs(version: tuple[str, int], limit: int = 20) -> pd.DataFrame:
+    return _ops(
+        version,
+        "SELECT run_id, started_at, finished_at, as_of, outcome, message FROM ops.runs"
+        " ORDER BY started_at DESC LIMIT ?",
+        [limit],
+    )
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def check_results(version: tuple[str, int], run_id: str) -> pd.DataFrame:
+    return _ops(
+        version,
+        "SELECT asset, check_name, severity, passed, observed FROM ops.check_results"
+        " WHERE run_id = ? ORDER BY passed, severity, asset, check_name",
+        [run_id],
+    )
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def quarantine_summary(version: tuple[str, int]) -> pd.DataFrame:
+    """Quarantined records by source and reason, over every run."""
+    return _ops(
+        version,
+        "SELECT source, reason_code, count(*) AS records, count(DISTINCT file) AS files,"
+        " max(file) AS example_file, any_value(detail) AS example_detail"
+        " FROM ops.quarantine GROUP BY ALL ORDER BY records DESC, source, reason_code",
+    )
+
+
+@st.cache_data(ttl=10, show_spinner=False)
+def landed_summary(version: tuple[str, int]) -> pd.DataFrame:
+    return _ops(
+        version,
+        "SELECT source, count(*) AS files, sum(rows_loaded) AS rows_loaded,"
+        " sum(rows_quarantined) AS rows_quarantined, max(landed_at) AS last_landed_at"
+        " FROM ops.landed_files GROUP BY source ORDER BY source",
     )

@@ -189,6 +189,6 @@ QUALITY_CHECKS = [
     ),
     suite_check(["analytics", "fct_issues"], facts.SUITE, "gx_facts", "facts"),
     suite_check(["analytics", "kpi_values"], kpi_values.SUITE, "gx_kpi_values", "kpi_values"),
-    suite_check(["analytics", "kpi_values"], freshness.SUITE, "gx_freshness", "freshness"),
+    suite_check(["analytics", "source_freshness"], freshness.SUITE, "gx_freshness", "freshness"),
     suite_check(["analytics", "fct_product_usage_daily"], volume.SUITE, "gx_volume", "volume"),
 ]

@@ -64,22 +64,55 @@ def dashboard_url(demo_run):
         process.wait(timeout=20)
 
 
-def _settled_text(page) -> str:
-    """Streamlit renders after its websocket answers: wait until the text stops changing."""
+def _settled_text(page, marker: str) -> str:
+    """Streamlit renders after its websocket answers: wait until `marker` shows and the text
+    stops changing."""
     text = ""
-    for _ in range(60):
+    for _ in range(90):
         time.sleep(0.5)
         current = page.inner_text("body")
-        if current == text and "Organisation" in current:
+        if current == text and marker in current and "Running..." not in current:
             return current
         text = current
     return text
 
 
-@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-def test_scorecard_shows_the_warehouse_values(demo_run, dashboard_url):
+def _assert_clean(text: str) -> None:
+    assert "Traceback" not in text and "Exception" not in text and "Error:" not in text
+
+
+@pytest.fixture(scope="module")
+def browser_page():
     from playwright.sync_api import sync_playwright
 
+    SCREENSHOTS.mkdir(exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
+        )
+        yield browser.new_page(viewport={"width": 1400, "height": 1000})
+        browser.close()
+
+
+def _open(page, url: str, marker: str, screenshot: str) -> str:
+    page.goto(url)
+    text = _settled_text(page, marker)
+    page.screenshot(path=str(SCREENSHOTS / f"{screenshot}.png"), full_page=True)
+    _assert_clean(text)
+    assert marker in text
+    return text
+
+
+def test_overview_shows_the_warehouse_values_and_keeps_filters_in_the_url(
+    demo_run, dashboard_url, browser_page
+):
     settings, _ = demo_run
     (value,) = query(
         settings.warehouse,
@@ -94,29 +127,71 @@ def test_scorecard_shows_the_warehouse_values(demo_run, dashboard_url):
         SELECT value FROM analytics.kpi_values WHERE kpi_id = 'on_time_milestone_rate'
         AND entity_type = 'organisation' AND period_grain = 'quarter' AND period_start = DATE '2025-04-01'""",
     )[0]
-    SCREENSHOTS.mkdir(exist_ok=True)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-            ],
-        )
-        page = browser.new_page(viewport={"width": 1400, "height": 1000})
-        page.goto(dashboard_url)
-        text = _settled_text(page)
-        page.screenshot(path=str(SCREENSHOTS / "scorecard-month.png"), full_page=True)
-        assert "Traceback" not in text and "Exception" not in text
-        assert "Active users" in text and format_value(value, "users") in text
+    (at_risk,) = query(
+        settings.warehouse,
+        """
+        SELECT value FROM analytics.kpi_values WHERE kpi_id = 'value_at_risk'
+        AND entity_type = 'organisation' AND period_grain = 'month' AND period_start = DATE '2025-06-01'""",
+    )[0]
+    flags = query(
+        settings.warehouse,
+        "SELECT count(*) FILTER (never_launched), count(*) FILTER (handoff_gap)"
+        " FROM analytics.scorecard_initiatives",
+    )[0]
+    page = browser_page
+    text = _open(page, dashboard_url, "Delivery against value", "overview")
+    assert "Active users" in text and format_value(value, "users") in text
+    assert format_value(at_risk, "money") in text
+    assert f"{flags[0]}\nNever launched" in text or f"{flags[0]} Never launched" in text
 
-        # The period filter lives in the URL: a shared link opens the same view.
-        page.goto(dashboard_url + "?grain=quarter&period=2025-Q2")
-        text = _settled_text(page)
-        page.screenshot(path=str(SCREENSHOTS / "scorecard-quarter.png"), full_page=True)
-        assert "Quarter 2025-Q2" in text
-        assert format_value(rate, "ratio") in text
-        browser.close()
+    # Drive the grain filter: the choice goes into the URL, so the view can be shared.
+    page.get_by_text("quarter", exact=True).first.click()
+    _settled_text(page, "Quarter")
+    assert "grain=quarter" in page.url
+    text = _open(page, dashboard_url + "?grain=quarter&period=2025-Q2", "Quarter 2025-Q2", "overview-quarter")
+    assert format_value(rate, "ratio") in text
+
+
+def test_portfolio_page_shows_its_health_and_initiatives(demo_run, dashboard_url, browser_page):
+    settings, _ = demo_run
+    name, delivery, initiatives = query(
+        settings.warehouse,
+        "SELECT portfolio_name, delivery_health, initiatives FROM analytics.scorecard_portfolios"
+        " WHERE portfolio_id = 'F2'",
+    )[0]
+    text = _open(browser_page, dashboard_url + "portfolios?portfolio=F2", f"{name} (F2)", "portfolios")
+    assert f"{delivery:.0f} / 100" in text
+    assert f"{initiatives} initiatives" in text
+
+
+def test_initiative_page_puts_delivery_next_to_value_and_says_why_it_is_flagged(
+    demo, dashboard_url, browser_page
+):
+    initiative = demo.planted["never_launched_initiatives"][0]
+    (reason,) = query(
+        demo.settings.warehouse,
+        "SELECT never_launched_reason FROM analytics.scorecard_initiatives WHERE initiative_id = ?",
+        [initiative],
+    )[0]
+    text = _open(
+        browser_page, dashboard_url + f"initiative?initiative={initiative}", "Delivery", "initiative"
+    )
+    assert "Never launched" in text and reason in text
+    for section in (
+        "Cost and earned value",
+        "Scope",
+        "Feature adoption after launch",
+        "NPS before and after launch",
+        "Benefits",
+    ):
+        assert section in text
+
+
+def test_flags_catalogue_and_data_health_pages(demo, dashboard_url, browser_page):
+    handoff = demo.planted["handoff_gap_initiatives"][0]
+    text = _open(browser_page, dashboard_url + "flags", "Handoff gap", "flags")
+    assert handoff in text and "Products without a steward · 1" in text
+    text = _open(browser_page, dashboard_url + "catalogue", "KPI catalogue", "catalogue")
+    assert "On-time milestone rate" in text
+    text = _open(browser_page, dashboard_url + "data_health", "Freshness", "data-health")
+    assert "published" in text and "product/events" in text

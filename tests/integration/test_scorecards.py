@@ -195,3 +195,20 @@ def test_time_to_value_agrees_with_a_brute_force_count(demo):
     }
     assert len(expected) >= 5
     assert published == expected
+
+
+def test_each_flag_says_why(demo):
+    rows = query(
+        demo.settings.warehouse,
+        """SELECT initiative_id, product_id, launched_on, never_launched, never_launched_reason,
+                  no_steward, no_steward_reason, handoff_gap, handoff_gap_reason
+           FROM analytics.scorecard_initiatives""",
+    )
+    for initiative, product, launched, never, never_why, steward, steward_why, gap, gap_why in rows:
+        assert (never_why is not None, steward_why is not None, gap_why is not None) == (never, steward, gap)
+        if steward:
+            assert f"its product {product} has no product owner" in steward_why, initiative
+        if gap:
+            assert gap_why.startswith(f"launched on {launched}") and f"used on {product}" in gap_why
+        if never:
+            assert "no launch milestone" in never_why, initiative

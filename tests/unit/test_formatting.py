@@ -11,6 +11,7 @@ def test_values_by_unit():
     assert format_value(0.4666, "ratio") == "46.7%"
     assert format_value(58.04, "days") == "58.0 days"
     assert format_value(0.041667, "days") == "1.0 hours"
+    assert format_value(0.0, "days") == "0.0 days"  # a zero slip is days, not hours
     assert format_value(1234.4, "users") == "1,234"
     assert format_value(2500000.0, "money") == "$2,500,000"
     assert format_value(2.9, "per day") == "2.90/day"

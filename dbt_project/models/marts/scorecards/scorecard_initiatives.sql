@@ -18,7 +18,10 @@ select
     i.budget_total,
     h.delivery_kpis_rated,
     h.value_kpis_rated,
-    h.nps_change
+    h.nps_change,
+    f.never_launched_reason,
+    f.no_steward_reason,
+    f.handoff_gap_reason
 from {{ ref('dim_initiatives') }} as i
 inner join {{ ref('fct_initiative_health') }} as h on h.initiative_id = i.initiative_id and h.evaluated_on = {{ as_of() }}
 inner join {{ ref('initiative_flags') }} as f on f.initiative_id = i.initiative_id

@@ -34,6 +34,12 @@ used_after_launch as (
 facts as (
     select
         i.initiative_id,
+        i.product_id,
+        i.initiative_status,
+        i.actual_end,
+        i.feature_keys,
+        p.all_issues_done,
+        p.last_done_on,
         l.launched_on,
         coalesce(
             (p.all_issues_done and {{ dbt.datediff('p.last_done_on', as_of(), 'day') }} >= 30)
@@ -50,12 +56,36 @@ facts as (
     left join {{ ref('int_initiative_launches') }} as l on l.initiative_id = i.initiative_id
     left join features_ever_used as f on f.initiative_id = i.initiative_id
     left join used_after_launch as a on a.initiative_id = i.initiative_id
+),
+
+flagged as (
+    select
+        *,
+        done_for_30_days and launched_on is null and not features_ever_used as never_launched,
+        handed_over_to_nobody as no_steward,
+        coalesce({{ dbt.datediff('launched_on', as_of(), 'day') }} >= 30, false) and not used_in_first_30_days
+            as handoff_gap
+    from facts
 )
 
+-- Each flag says why, in words an executive can act on.
 select
-    initiative_id,
-    done_for_30_days and launched_on is null and not features_ever_used as never_launched,
-    handed_over_to_nobody as no_steward,
-    coalesce({{ dbt.datediff('launched_on', as_of(), 'day') }} >= 30, false) and not used_in_first_30_days
-        as handoff_gap
-from facts
+    f.initiative_id,
+    f.never_launched,
+    f.no_steward,
+    f.handoff_gap,
+    case when f.never_launched then
+        'done for 30+ days ('
+        || case when f.last_done_on is not null and f.all_issues_done
+            then 'last issue done on ' || f.last_done_on else 'status ' || f.initiative_status || ', ended on ' || f.actual_end end
+        || '), yet no launch milestone and none of its features (' || array_to_string(f.feature_keys, ', ')
+        || ') used in any event'
+    end as never_launched_reason,
+    case when f.no_steward then
+        'status ' || f.initiative_status || ', and its product ' || f.product_id || ' has no product owner'
+    end as no_steward_reason,
+    case when f.handoff_gap then
+        'launched on ' || f.launched_on || ', but none of its features (' || array_to_string(f.feature_keys, ', ')
+        || ') used on ' || f.product_id || ' in the 30 days after'
+    end as handoff_gap_reason
+from flagged as f

@@ -1,0 +1,88 @@
+"""Portfolios and products: the scorecard one level down, with their initiatives."""
+
+import streamlit as st
+
+from dashboards import queries
+from dashboards.components import (
+    current_version,
+    health_summary,
+    kpi_cards,
+    period_filters,
+    portfolio_product_filters,
+    table,
+)
+from dashboards.formatting import format_period
+
+INITIATIVE_COLUMNS = [
+    "initiative_id",
+    "initiative_name",
+    "product_name",
+    "status",
+    "delivery_health",
+    "value_health",
+    "quadrant",
+    "budget_total",
+    "launched_on",
+    "never_launched",
+    "no_steward",
+    "handoff_gap",
+]
+
+st.title("Portfolios and products")
+version = current_version()
+if version is None:
+    st.stop()
+grain, period = period_filters(version)
+portfolio, product = portfolio_product_filters(version)
+if portfolio is None or period is None:
+    st.info("The published warehouse holds no portfolios with KPI values yet.")
+    st.stop()
+
+entity_type, entity_id = ("product", product) if product else ("portfolio", portfolio)
+if product:
+    row = queries.product_scorecard(version).set_index("product_id").loc[product]
+    st.header(f"{row['product_name']} ({product})")
+    owner = row["product_owner"] or "nobody: no steward"
+    st.caption(f"Product of portfolio {portfolio} · owner {owner} · status {row['status']}")
+else:
+    row = queries.portfolio_scorecard(version).set_index("portfolio_id").loc[portfolio]
+    st.header(f"{row['portfolio_name']} ({portfolio})")
+    st.caption(
+        f"Executive owner {row['executive_owner']} · {int(row['products'])} products,"
+        f" {int(row['initiatives'])} initiatives"
+    )
+health_summary(row)
+
+st.subheader(f"KPIs · {grain} {format_period(period, grain)}")
+values = queries.entity_kpis(version, entity_type, grain, period)
+values = values[values["entity_id"] == entity_id]
+if values.empty:
+    st.info("No KPI values for this period.")
+else:
+    kpi_cards(values)
+
+st.subheader("Initiatives")
+st.caption("Sort by any column; open one on the Initiative page.")
+initiatives = queries.initiative_scorecard(version, portfolio, product)
+table(initiatives[INITIATIVE_COLUMNS], f"initiatives of {entity_id}")
+if not product:
+    st.subheader("Products")
+    products = queries.product_scorecard(version)
+    table(
+        products[products["portfolio_id"] == portfolio][
+            [
+                "product_id",
+                "product_name",
+                "product_owner",
+                "status",
+                "delivery_health",
+                "value_health",
+                "quadrant",
+                "value_at_risk",
+                "initiatives",
+                "initiatives_in_delivery",
+                "no_steward",
+            ]
+        ],
+        f"products of {portfolio}",
+    )

@@ -1,0 +1,121 @@
+"""Each dashboard page's logic, run in process with Streamlit's AppTest on the demo warehouse:
+no exception, the warehouse's values on the page, filters kept in the URL."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboards.formatting import format_value
+from tests.conftest import query
+
+APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
+PAGES = ["overview", "portfolios", "initiative", "flags", "catalogue", "data_health"]
+
+
+def _page(page: str, **params: str) -> AppTest:
+    app = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        app.query_params[key] = value
+    app.run()
+    if page != "overview":
+        app.switch_page(f"views/{page}.py")
+        app.run()
+    assert not app.exception, [e.message for e in app.exception]
+    return app
+
+
+def _text(app: AppTest) -> str:
+    parts = [m.value for m in app.markdown] + [c.value for c in app.caption]
+    parts += [h.value for h in app.header] + [h.value for h in app.subheader] + [e.value for e in app.error]
+    parts += [f"{m.label}: {m.value}" for m in app.metric] + [i.value for i in app.info]
+    return "\n".join(str(p) for p in parts)
+
+
+@pytest.fixture
+def published(demo, monkeypatch):
+    monkeypatch.setenv("VMO_WAREHOUSE", str(demo.settings.warehouse))
+    return demo
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_says_so_when_nothing_is_published(tmp_path, monkeypatch, page):
+    monkeypatch.setenv("VMO_WAREHOUSE", str(tmp_path / "none.duckdb"))
+    app = _page(page)
+    assert any("No warehouse has been published" in i.value for i in app.info)
+
+
+def test_overview_shows_the_organisation_and_value_at_risk(published):
+    warehouse = published.settings.warehouse
+    (at_risk, sample) = query(
+        warehouse,
+        "SELECT value, sample_size FROM analytics.kpi_values WHERE kpi_id = 'value_at_risk'"
+        " AND entity_type = 'organisation' AND period_grain = 'month' AND period_start = DATE '2025-06-01'",
+    )[0]
+    app = _page("overview")
+    text = _text(app)
+    assert (
+        f"Budget of initiatives in delivery with a health below 50: {format_value(at_risk, 'money')}" in text
+    )
+    assert f"{sample} initiative(s) at risk" in text
+    never_launched = len(published.planted["never_launched_initiatives"])
+    assert any(f">{never_launched}</span> Never launched" in m.value for m in app.markdown)
+
+
+def test_the_grain_filter_goes_into_the_url(published):
+    app = _page("overview")
+    app.sidebar.radio[0].set_value("quarter").run()
+    assert app.query_params["grain"] == ["quarter"] or app.query_params["grain"] == "quarter"
+    assert any(c.value.startswith("Quarter ") for c in app.caption)
+
+
+def test_portfolio_page_lists_its_initiatives(published):
+    warehouse = published.settings.warehouse
+    (name,) = query(
+        warehouse, "SELECT portfolio_name FROM analytics.dim_portfolios WHERE portfolio_id = 'F2'"
+    )[0]
+    (initiatives,) = query(
+        warehouse, "SELECT count(*) FROM analytics.scorecard_initiatives WHERE portfolio_id = 'F2'"
+    )[0]
+    app = _page("portfolios", portfolio="F2")
+    assert f"{name} (F2)" in _text(app)
+    initiative_table = app.dataframe[0].value
+    assert len(initiative_table) == initiatives
+    assert set(initiative_table["initiative_id"]) == {
+        i
+        for (i,) in query(
+            warehouse, "SELECT initiative_id FROM analytics.scorecard_initiatives WHERE portfolio_id = 'F2'"
+        )
+    }
+
+
+def test_initiative_page_shows_why_it_is_flagged(published):
+    initiative = published.planted["handoff_gap_initiatives"][0]
+    (reason,) = query(
+        published.settings.warehouse,
+        "SELECT handoff_gap_reason FROM analytics.scorecard_initiatives WHERE initiative_id = ?",
+        [initiative],
+    )[0]
+    app = _page("initiative", initiative=initiative)
+    assert any(reason in e.value and "Handoff gap" in e.value for e in app.error)
+    assert "Delivery" in _text(app) and "Value" in _text(app)
+
+
+def test_flags_page_lists_exactly_the_flagged(published):
+    app = _page("flags")
+    text = _text(app)
+    for flag in ("never_launched", "handoff_gap", "no_steward"):
+        for initiative in published.planted[f"{flag}_initiatives"]:
+            assert f"**{initiative}**" in text, (flag, initiative)
+    assert f"Products without a steward · {len(published.planted['no_steward_products'])}" in text
+
+
+def test_catalogue_and_data_health(published):
+    text = _text(_page("catalogue"))
+    assert "On-time milestone rate" in text and "green ≥ 80.0%" in text
+    app = _page("data_health")
+    text = _text(app)
+    assert "published</span>" in text
+    assert "product/events" in text
