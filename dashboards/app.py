@@ -4,7 +4,7 @@ from pathlib import Path
 
 import streamlit as st
 
-VIEWS = Path(__file__).parent / "views"
+VIEWS = Path(__file__).resolve().parent / "views"
 
 st.set_page_config(page_title="VMO scorecards", page_icon=":material/monitoring:", layout="wide")
 navigation = st.navigation(

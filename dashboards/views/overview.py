@@ -4,7 +4,7 @@ against value, value at risk, and the flags where value is lost at the handoff."
 import streamlit as st
 
 from dashboards import charts, queries
-from dashboards.components import current_version, kpi_cards, period_filters, table
+from dashboards.components import current_version, kpi_cards, period_filters, table, url_choice
 from dashboards.formatting import RAG_COLOURS, format_period, format_value
 
 st.title("Overview")
@@ -67,15 +67,13 @@ with right:
         )
     st.page_link("views/flags.py", label="Why each one is flagged", icon=":material/flag:")
 
-with st.expander("Trends of the organisation's KPIs"):
-    trend = queries.kpi_trend(version, "organisation", "all", grain, period)
-    chart_columns = st.columns(3)
-    for index, (_, series) in enumerate(trend.groupby("kpi_id", sort=True)):
-        with chart_columns[index % 3]:
-            st.altair_chart(
-                charts.kpi_trend_chart(series, series["kpi_name"].iloc[0], series["unit"].iloc[0]),
-                width="stretch",
-            )
+st.header("Trend")
+trend = queries.kpi_trend(version, "organisation", "all", grain, period)
+names = dict(zip(trend["kpi_id"], trend["kpi_name"], strict=False))
+if names:
+    chosen = url_choice("KPI", "trend", sorted(names, key=names.get), names, sidebar=False)
+    series = trend[trend["kpi_id"] == chosen]
+    st.altair_chart(charts.kpi_trend_chart(series, names[chosen], series["unit"].iloc[0]), width="stretch")
 
 st.header("Portfolios")
 portfolio_values = queries.entity_kpis(version, "portfolio", grain, period)

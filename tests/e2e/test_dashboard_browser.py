@@ -97,7 +97,7 @@ def browser_page():
                 "--disable-sync",
             ],
         )
-        yield browser.new_page(viewport={"width": 1400, "height": 1000})
+        yield browser.new_page(viewport={"width": 1400, "height": 2400})
         browser.close()
 
 

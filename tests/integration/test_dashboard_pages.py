@@ -119,3 +119,28 @@ def test_catalogue_and_data_health(published):
     text = _text(app)
     assert "published</span>" in text
     assert "product/events" in text
+
+
+def test_pages_read_a_newly_published_warehouse(demo, tmp_path, monkeypatch):
+    """Publishing renames a new file over the old one: the next view shows the new numbers."""
+    import os
+    import shutil
+
+    import duckdb
+
+    published = tmp_path / "warehouse.duckdb"
+    shutil.copy(demo.settings.warehouse, published)
+    monkeypatch.setenv("VMO_WAREHOUSE", str(published))
+    before = _text(_page("overview"))
+    replacement = tmp_path / ".warehouse.duckdb.publishing"
+    shutil.copy(demo.settings.warehouse, replacement)
+    with duckdb.connect(str(replacement)) as connection:
+        connection.execute(
+            "UPDATE analytics.kpi_values SET value = 987654 WHERE kpi_id = 'active_users'"
+            " AND entity_type = 'organisation' AND period_grain = 'month'"
+            " AND period_start = DATE '2025-06-01'"
+        )
+    os.replace(replacement, published)
+    after = _page("overview")
+    assert any("987,654" in m.value for m in after.markdown)
+    assert "987,654" not in before
