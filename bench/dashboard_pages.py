@@ -57,6 +57,7 @@ def main() -> None:
     parser.add_argument("--warehouse", type=Path, required=True)
     parser.add_argument("--label", default="M", help="Names the results file, e.g. the demo scale.")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--results", type=Path, default=HERE / "results")
     args = parser.parse_args()
     os.environ["VMO_WAREHOUSE"] = str(args.warehouse.resolve())
     rows = []
@@ -81,7 +82,8 @@ def main() -> None:
     ]
     text = "\n".join(lines) + "\n"
     print(text)
-    out = HERE / "results" / f"dashboard-{args.label}.md"
+    args.results.mkdir(parents=True, exist_ok=True)
+    out = args.results / f"dashboard-{args.label}.md"
     out.write_text(text, encoding="utf-8")
     print(f"wrote {out}")
 

@@ -16,10 +16,23 @@ __all__ = ["LandingError", "RunOutcome", "run_pipeline"]
 
 
 @dataclasses.dataclass(frozen=True)
+class StepTiming:
+    step_key: str
+    started: float  # Unix time
+    finished: float
+
+    @property
+    def seconds(self) -> float:
+        return self.finished - self.started
+
+
+@dataclasses.dataclass(frozen=True)
 class RunOutcome:
     run_id: str
     outcome: str  # published, blocked or failed
     message: str
+    # When each Dagster step ran (ingest assets, dbt, checks, publish): what a run spent where.
+    steps: tuple[StepTiming, ...] = ()
 
     def summary(self) -> str:
         return f"run {self.run_id}: {self.outcome}. {self.message}"
@@ -32,6 +45,22 @@ def _first_failure(result: dg.ExecuteInProcessResult) -> str | None:
             cause = error.cause.message.strip() if error.cause else ""
             return f"step {event.step_key} failed: {error.message.strip()} {cause}".strip()[:2000]
     return None
+
+
+def _step_timings(instance: dg.DagsterInstance, run_id: str) -> tuple[StepTiming, ...]:
+    started: dict[str, float] = {}
+    timings = []
+    for entry in instance.all_logs(run_id):
+        event = entry.dagster_event
+        if event is None or event.step_key is None:
+            continue
+        if event.event_type == dg.DagsterEventType.STEP_START:
+            started[event.step_key] = entry.timestamp
+        elif event.is_step_success or event.is_step_failure:
+            timings.append(
+                StepTiming(event.step_key, started.get(event.step_key, entry.timestamp), entry.timestamp)
+            )
+    return tuple(sorted(timings, key=lambda t: t.started))
 
 
 def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
@@ -53,13 +82,16 @@ def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
         if quiet:
             stack.enter_context(contextlib.redirect_stdout(log))
             stack.enter_context(contextlib.redirect_stderr(log))
+        instance = stack.enter_context(dg.DagsterInstance.ephemeral())
         result = job.execute_in_process(
+            instance=instance,
             run_config={
                 "resources": {"pipeline": {"config": pipeline.model_dump()}},
                 "loggers": {"console": {"config": {"log_level": "INFO"}}},
             },
             raise_on_error=False,
         )
+        steps = _step_timings(instance, result.run_id)  # before the ephemeral instance closes
     failure = _first_failure(result)
     if failure:
         failure += f" (full log: {log_path})"
@@ -69,4 +101,4 @@ def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
         # The resource's teardown could not know which step failed; the result does.
         run_records.finish_run(settings, result.run_id, "failed", failure)
         message = failure
-    return RunOutcome(result.run_id, outcome or "failed", message or failure or "")
+    return RunOutcome(result.run_id, outcome or "failed", message or failure or "", steps)

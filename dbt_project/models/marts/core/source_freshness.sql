@@ -13,7 +13,8 @@ with newest as (
     union all
     select 'product/surveys', max(cast(submitted_at as date)) from {{ ref('fct_survey_responses') }}
     union all
-    select 'product/revenue', max(last_day(month_start)) from {{ ref('fct_revenue_monthly') }}
+    -- A month counts as its last day, or as_of while it is still running.
+    select 'product/revenue', max(least(last_day(month_start), {{ as_of() }})) from {{ ref('fct_revenue_monthly') }}
 )
 
 select source, newest_on, {{ dbt.datediff('newest_on', as_of(), 'day') }} as age_days, {{ as_of() }} as as_of

@@ -1,0 +1,63 @@
+"""The benchmark commands run, at a tiny scale, so that they cannot rot. Their timings are
+measured by the benchmark itself and never asserted here."""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parents[2] / "bench"
+
+
+def test_pipeline_benchmark_runs_and_writes_its_results(tmp_path):
+    results = tmp_path / "results"
+    subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "pipeline_scale.py"),
+            "--scale",
+            "S",
+            "--months",
+            "1",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--results",
+            str(results),
+            "--no-dashboard",
+        ],
+        check=True,
+        capture_output=True,
+        timeout=900,
+    )
+    measured = json.loads((results / "pipeline-S.json").read_text())
+    assert measured["incremental_files"] > 0 and measured["landed_rows"] > 0
+    assert set(measured["full"]["stages"]) == {"ingest", "dbt", "checks", "publish"}
+    report = (results / "RESULTS.md").read_text()
+    # The lines the acceptance check reads: the ratios per scale.
+    assert re.search(r"^- S: full ÷ floor = [0-9.]+; incremental ÷ full = [0-9.]+$", report, re.M)
+
+
+def test_dashboard_benchmark_times_every_page(demo, tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "dashboard_pages.py"),
+            "--warehouse",
+            str(demo.settings.warehouse),
+            "--label",
+            "test",
+            "--repeat",
+            "1",
+            "--results",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    table = (tmp_path / "dashboard-test.md").read_text()
+    for page in ("overview", "portfolios", "initiative", "flags", "catalogue", "data_health"):
+        assert re.search(rf"^\| {page} \| [0-9.]+ \|", table, re.M), page
