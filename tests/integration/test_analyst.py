@@ -222,3 +222,21 @@ def test_explain_says_what_it_cannot_explain(demo):
             app, ["explain", kpi, "--entity", entity, "--period", period, "--warehouse", warehouse]
         )
         assert result.exit_code == 1 and message in result.output, (kpi, entity, period, result.output)
+
+
+def test_docs_site_documents_the_published_tables_and_the_run_records(demo):
+    """`vmo docs` builds the dbt documentation from the working database the run built."""
+    import json
+
+    from orchestration.analyst.dbt_docs import generate_docs
+
+    target = generate_docs(demo.settings)
+    assert (target / "index.html").is_file() and (target / "static_index.html").is_file()
+    catalog = json.loads((target / "catalog.json").read_text())
+    tables = {node["metadata"]["name"] for node in catalog["nodes"].values()}
+    assert {"scorecard_initiatives", "kpi_values", "kpi_evidence"} <= tables
+    manifest = json.loads((target / "manifest.json").read_text())
+    runs = manifest["sources"]["source.vmo.ops.runs"]
+    assert runs["columns"]["outcome"]["description"].startswith("published, blocked")
+    described = manifest["nodes"]["model.vmo.scorecard_initiatives"]["columns"]
+    assert all(column["description"] for column in described.values())
