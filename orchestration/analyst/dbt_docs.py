@@ -3,10 +3,10 @@ from the working database the last run built, and served on 127.0.0.1."""
 
 from __future__ import annotations
 
-import contextlib
 import json
 import os
-from collections.abc import Iterator
+import subprocess
+import sys
 from pathlib import Path
 
 from orchestration.dbt import DBT_PROJECT_DIR
@@ -18,27 +18,20 @@ class DocsError(Exception):
     pass
 
 
-@contextlib.contextmanager
-def _dbt_environment(settings: Settings) -> Iterator[None]:
-    previous = os.environ.get("VMO_WORK_DB")
-    os.environ["VMO_WORK_DB"] = str(settings.work_db)
-    try:
-        yield
-    finally:
-        if previous is None:
-            os.environ.pop("VMO_WORK_DB", None)
-        else:
-            os.environ["VMO_WORK_DB"] = previous
-
-
 def _invoke(settings: Settings, args: list[str]) -> None:
-    from dbt.cli.main import dbtRunner
-
-    common = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    with _dbt_environment(settings):
-        result = dbtRunner().invoke([*args, *common])
-    if not result.success:
-        raise DocsError(f"dbt {' '.join(args[:2])} failed: {result.exception or 'see the dbt log above'}")
+    """dbt in its own process, as the pipeline runs it: dbt-duckdb keeps its connection to the
+    working database open for the life of the process, which would lock a later run out."""
+    dbt = Path(sys.executable).with_name("dbt")
+    command = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    environment = {**os.environ, "VMO_WORK_DB": str(settings.work_db)}
+    try:
+        completed = subprocess.run(command, env=environment, check=False)
+    except KeyboardInterrupt:  # stopping `vmo docs` stops the server
+        return
+    if completed.returncode != 0:
+        raise DocsError(
+            f"dbt {' '.join(args[:2])} failed (exit {completed.returncode}); see its output above"
+        )
 
 
 def docs_target(settings: Settings) -> Path:
