@@ -17,12 +17,9 @@ from orchestration.dbt import vmo_dbt_models
 from orchestration.resources import PipelineResource
 from orchestration.settings import Settings
 from orchestration.warehouse import quote_identifier as q
+from orchestration.warehouse import quote_literal
 
 PUBLISHED_SCHEMAS = ("analytics",)
-
-
-def _sql_string(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
 
 
 def build_publishable_copy(settings: Settings, target: Path) -> dict[str, int]:
@@ -30,7 +27,7 @@ def build_publishable_copy(settings: Settings, target: Path) -> dict[str, int]:
     target.unlink(missing_ok=True)
     connection = duckdb.connect(str(target))
     try:
-        connection.execute(f"ATTACH {_sql_string(str(settings.work_db))} AS work (READ_ONLY)")
+        connection.execute(f"ATTACH {quote_literal(str(settings.work_db))} AS work (READ_ONLY)")
         tables = connection.execute(
             "SELECT schema_name, table_name, comment FROM duckdb_tables()"
             " WHERE database_name = 'work' AND list_contains(?, schema_name) ORDER BY ALL",
@@ -48,7 +45,7 @@ def build_publishable_copy(settings: Settings, target: Path) -> dict[str, int]:
             name = f"{q(schema)}.{q(table)}"
             connection.execute(f"CREATE TABLE {name} AS SELECT * FROM work.{name}")
             if comment:
-                connection.execute(f"COMMENT ON TABLE {name} IS {_sql_string(comment)}")
+                connection.execute(f"COMMENT ON TABLE {name} IS {quote_literal(comment)}")
             rows[f"{schema}.{table}"] = connection.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
         views = connection.execute(
             "SELECT schema_name, view_name, sql, comment FROM duckdb_views()"
@@ -60,10 +57,10 @@ def build_publishable_copy(settings: Settings, target: Path) -> dict[str, int]:
             # with names relative to its own database): its rows are computed when read.
             connection.execute(definition)
             if comment:
-                connection.execute(f"COMMENT ON VIEW {q(schema)}.{q(view)} IS {_sql_string(comment)}")
+                connection.execute(f"COMMENT ON VIEW {q(schema)}.{q(view)} IS {quote_literal(comment)}")
         for schema, table, column, comment in columns:
             connection.execute(
-                f"COMMENT ON COLUMN {q(schema)}.{q(table)}.{q(column)} IS {_sql_string(comment)}"
+                f"COMMENT ON COLUMN {q(schema)}.{q(table)}.{q(column)} IS {quote_literal(comment)}"
             )
         connection.execute("DETACH work")
         connection.execute("CHECKPOINT")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import yaml
 
+from orchestration.warehouse import quote_literal
+
 OPS_SOURCES = Path(__file__).resolve().parent.parent / "dbt_project" / "models" / "ops" / "_ops__sources.yml"
 
 
@@ -26,15 +28,12 @@ def ops_documentation() -> dict[str, tuple[str, dict[str, str]]]:
     }
 
 
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"
-
-
 def ops_comment_statements() -> list[str]:
     statements = []
     for table, (description, columns) in ops_documentation().items():
-        statements.append(f"COMMENT ON TABLE ops.{table} IS {_literal(description)}")
+        statements.append(f"COMMENT ON TABLE ops.{table} IS {quote_literal(description)}")
         statements += [
-            f"COMMENT ON COLUMN ops.{table}.{column} IS {_literal(text)}" for column, text in columns.items()
+            f"COMMENT ON COLUMN ops.{table}.{column} IS {quote_literal(text)}"
+            for column, text in columns.items()
         ]
     return statements

@@ -41,6 +41,11 @@ def quote_identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
+def quote_literal(text: str) -> str:
+    """A SQL string literal, for the statements that take no parameters (ATTACH, COMMENT ON)."""
+    return "'" + text.replace("'", "''") + "'"
+
+
 def read_only_connection(path: Path) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(str(path), read_only=True)
     connection.execute("SET TimeZone = 'UTC'")

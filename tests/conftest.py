@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
+import os
 from pathlib import Path
 from typing import NamedTuple
 
@@ -14,8 +15,18 @@ import pytest
 from orchestration.runner import RunOutcome, run_pipeline
 from orchestration.settings import Settings, load_settings
 
-SAMPLES = Path(__file__).resolve().parents[2] / "shared" / "samples"
-SHARED = SAMPLES.parent
+# The contracts and the real samples live beside the project (../shared), never inside it: some
+# licences forbid shipping the samples. VMO_SHARED_DIR points elsewhere for a clone kept apart.
+SHARED = Path(os.environ.get("VMO_SHARED_DIR") or Path(__file__).resolve().parents[2] / "shared")
+SAMPLES = SHARED / "samples"
+
+
+def pytest_sessionstart(session) -> None:
+    if not (SHARED / "spec" / "kpi-taxonomy.md").is_file() or not SAMPLES.is_dir():
+        raise pytest.UsageError(
+            f"the tests read the contracts and samples from {SHARED} (../shared beside the project);"
+            " it is missing: clone the project beside shared/ or set VMO_SHARED_DIR"
+        )
 
 
 def write_csv(path: Path, header: list[str], rows: list[list[object]]) -> Path:

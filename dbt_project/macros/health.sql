@@ -13,3 +13,14 @@
 {% macro status_points(status) -%}
     case {{ status }} when 'green' then 100.0 when 'amber' then 50.0 when 'red' then 0.0 end
 {%- endmacro %}
+
+{#
+  Delivery and value health from rows of status points tagged with their side ('delivery' or
+  'value'): the mean points of each side and how many rated KPIs it averages.
+#}
+{% macro health_columns(points, side) -%}
+    avg({{ points }}) filter (where {{ side }} = 'delivery') as delivery_health,
+    count({{ points }}) filter (where {{ side }} = 'delivery') as delivery_kpis_rated,
+    avg({{ points }}) filter (where {{ side }} = 'value') as value_health,
+    count({{ points }}) filter (where {{ side }} = 'value') as value_kpis_rated
+{%- endmacro %}

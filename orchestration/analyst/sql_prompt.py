@@ -88,7 +88,11 @@ class WarehouseSession:
         return statements
 
     def run(self, statement: duckdb.Statement) -> Result:
-        cursor = self.connection().execute(statement.query)
+        return self.query(statement.query)
+
+    def query(self, sql: str, params: list | None = None) -> Result:
+        """One query of our own (not the user's), with its values as parameters."""
+        cursor = self.connection().execute(sql, params or [])
         columns = [d[0] for d in cursor.description or []]
 
         def rows() -> Iterator[tuple]:
@@ -241,21 +245,18 @@ def _dot_command(session: WarehouseSession, command: str, output_format: str) ->
     argument = argument.strip()
     try:
         if name == ".tables":
-            run_script(
-                session,
-                "SELECT schema_name, table_name, comment FROM duckdb_tables() ORDER BY ALL;",
-                output_format,
+            result = session.query(
+                "SELECT schema_name, table_name, comment FROM duckdb_tables() ORDER BY ALL"
             )
+            write_result(result, output_format, sys.stdout)
         elif name == ".schema" and argument:
             schema, _, table = argument.rpartition(".")
-            run_script(
-                session,
-                "SELECT column_name, data_type, comment FROM duckdb_columns() WHERE table_name = "
-                f"{_literal(table)}"
-                + (f" AND schema_name = {_literal(schema)}" if schema else "")
-                + " ORDER BY column_index;",
-                output_format,
+            result = session.query(
+                "SELECT column_name, data_type, comment FROM duckdb_columns()"
+                " WHERE table_name = ? AND (? = '' OR schema_name = ?) ORDER BY column_index",
+                [table, schema, schema],
             )
+            write_result(result, output_format, sys.stdout)
         elif name == ".format" and argument in FORMATS:
             return argument
         else:
@@ -263,7 +264,3 @@ def _dot_command(session: WarehouseSession, command: str, output_format: str) ->
     except (Refused, duckdb.Error) as exc:
         print(f"vmo sql: {exc}", file=sys.stderr)
     return output_format
-
-
-def _literal(text: str) -> str:
-    return "'" + text.replace("'", "''") + "'"

@@ -106,10 +106,7 @@ points as (
 select
     i.initiative_id,
     e.evaluated_on,
-    avg(p.status_points) filter (where p.side = 'delivery') as delivery_health,
-    count(p.status_points) filter (where p.side = 'delivery') as delivery_kpis_rated,
-    avg(p.status_points) filter (where p.side = 'value') as value_health,
-    count(p.status_points) filter (where p.side = 'value') as value_kpis_rated,
+    {{ health_columns('p.status_points', 'p.side') }},
     any_value(n.nps_change) as nps_change
 from {{ ref('dim_initiatives') }} as i
 cross join evaluation_dates as e

@@ -15,10 +15,7 @@ with products as (
 ),
 
 value_at_risk as (
-    select entity_id as portfolio_id, value as value_at_risk
-    from {{ ref('kpi_values') }}
-    where kpi_id = 'value_at_risk' and entity_type = 'portfolio' and period_grain = 'month'
-        and period_start = cast({{ dbt.date_trunc('month', as_of()) }} as date)
+    {{ current_month_value('value_at_risk', 'portfolio', 'portfolio_id', 'value_at_risk') }}
 )
 
 select

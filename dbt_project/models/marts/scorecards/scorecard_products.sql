@@ -13,10 +13,7 @@ with initiatives as (
 ),
 
 value_at_risk as (
-    select entity_id as product_id, value as value_at_risk
-    from {{ ref('kpi_values') }}
-    where kpi_id = 'value_at_risk' and entity_type = 'product' and period_grain = 'month'
-        and period_start = cast({{ dbt.date_trunc('month', as_of()) }} as date)
+    {{ current_month_value('value_at_risk', 'product', 'product_id', 'value_at_risk') }}
 )
 
 select

@@ -6,20 +6,18 @@
 -- target = start or no current value is skipped.
 with key_results as (
     select
-        k.key_result_id,
-        o.portfolio_id,
-        o.quarter_start,
-        least({{ as_of() }}, cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, 'o.quarter_start')) }} as date))
+        key_result_id,
+        portfolio_id,
+        quarter_start,
+        least({{ as_of() }}, cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 3, 'quarter_start')) }} as date))
             as measured_by,
-        k.start_value,
-        k.target_value,
-        k.current_value,
-        k.kpi_id,
-        k.entity_type,
-        k.entity_id
-    from {{ ref('stg_strategy__key_results') }} as k
-    inner join {{ ref('stg_strategy__objectives') }} as o on o.objective_id = k.objective_id
-    where o.quarter_start <= {{ as_of() }}
+        start_value,
+        target_value,
+        current_value,
+        kpi_id,
+        entity_type,
+        entity_id
+    from {{ ref('fct_key_results') }}  -- key results of quarters that began by as_of
 ),
 
 linked as (

@@ -35,9 +35,6 @@ points as (
 select
     entity_type,
     entity_id,
-    avg(status_points) filter (where domain = 'delivery') as delivery_health,
-    count(status_points) filter (where domain = 'delivery') as delivery_kpis_rated,
-    avg(status_points) filter (where domain = 'value') as value_health,
-    count(status_points) filter (where domain = 'value') as value_kpis_rated
+    {{ health_columns('status_points', 'domain') }}
 from points
 group by entity_type, entity_id
