@@ -10,6 +10,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration.faults import failpoint
 from orchestration.resources import PipelineResource
 
 DBT_PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -61,7 +62,25 @@ def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     os.environ["VMO_WORK_DB"] = str(settings.work_db)
     os.environ["VMO_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
     arguments = ["build", "--vars", json.dumps(settings.dbt_vars())]
-    yield from dbt.cli(arguments, context=context).stream()
+    invocation = dbt.cli(arguments, context=context, raise_on_error=False)
+    for event in invocation.stream():
+        failpoint("dbt.event")
+        yield event
+    if not invocation.is_successful():
+        raise dg.Failure(description=dbt_failure_summary(invocation))
+
+
+def dbt_failure_summary(invocation) -> str:
+    """What failed in dbt's words: the first failing nodes and their messages (a full disk, a
+    failing test), which dbt's own exception leaves in its log."""
+    try:
+        results = invocation.get_artifact("run_results.json")["results"]
+    except Exception:  # dbt died before writing its results (or could not write them)
+        return str(invocation.get_error())
+    failed = [r for r in results if r.get("status") in ("error", "fail", "runtime error")]
+    lines = [f"{r['unique_id']}: {' '.join(str(r.get('message')).split())}" for r in failed[:3]]
+    more = f" (and {len(failed) - 3} more)" if len(failed) > 3 else ""
+    return f"dbt build failed on {len(failed)} node(s){more}: " + "; ".join(lines)
 
 
 def dbt_resource() -> DbtCliResource:

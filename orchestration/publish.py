@@ -14,6 +14,7 @@ import duckdb
 
 from orchestration import run_records
 from orchestration.dbt import vmo_dbt_models
+from orchestration.faults import failpoint
 from orchestration.resources import PipelineResource
 from orchestration.settings import Settings
 from orchestration.warehouse import quote_identifier as q
@@ -47,6 +48,7 @@ def build_publishable_copy(settings: Settings, target: Path) -> dict[str, int]:
             if comment:
                 connection.execute(f"COMMENT ON TABLE {name} IS {quote_literal(comment)}")
             rows[f"{schema}.{table}"] = connection.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+            failpoint("publish.table")
         views = connection.execute(
             "SELECT schema_name, view_name, sql, comment FROM duckdb_views()"
             " WHERE database_name = 'work' AND list_contains(?, schema_name) AND NOT internal ORDER BY ALL",
@@ -73,6 +75,7 @@ def swap_in(new_file: Path, published: Path) -> None:
     """Durably replace `published` with `new_file` (same folder, so the rename is atomic)."""
     with new_file.open("rb") as handle:
         os.fsync(handle.fileno())
+    failpoint("publish.swap")
     os.replace(new_file, published)
     folder = os.open(published.parent, os.O_RDONLY)
     try:
@@ -84,6 +87,10 @@ def swap_in(new_file: Path, published: Path) -> None:
 def publish_warehouse(settings: Settings, run_id: str) -> dict[str, int]:
     published = settings.warehouse
     published.parent.mkdir(parents=True, exist_ok=True)
+    # A run killed while publishing leaves its half-written file behind; the run lock says no
+    # other run is publishing now, so every such file is a leftover.
+    for leftover in published.parent.glob(f".{published.name}.*.publishing*"):
+        leftover.unlink(missing_ok=True)
     staging_file = published.parent / f".{published.name}.{run_id}.publishing"
     try:
         rows = build_publishable_copy(settings, staging_file)

@@ -16,6 +16,7 @@ import pandas as pd
 from expectations import facts, freshness, kpi_values, raw_batches, volume
 from expectations.framework import BLOCKING, CheckedFrame, CheckRun
 from orchestration import run_records
+from orchestration.faults import failpoint
 from orchestration.resources import PipelineResource
 from orchestration.warehouse import read_only_connection
 
@@ -141,6 +142,7 @@ def run_suite(run: CheckRun, suite: list[CheckedFrame]) -> list[ExpectationOutco
         for frame in suite:
             data = connection.execute(frame.sql, frame.params(run)).df()
             outcomes += validate_frame(frame, data, run)
+            failpoint("checks.frame")
     finally:
         connection.close()
     return outcomes

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import io
+from pathlib import Path
+from typing import IO
 
 import dagster as dg
 
@@ -63,6 +66,44 @@ def _step_timings(instance: dg.DagsterInstance, run_id: str) -> tuple[StepTiming
     return tuple(sorted(timings, key=lambda t: t.started))
 
 
+class _RunLog(io.TextIOBase):
+    """The run's log file, which must never be what fails a run: on a full disk it stops
+    writing and remembers why, and the run goes on to record its outcome."""
+
+    def __init__(self, path: Path):
+        self._file: IO[str] | None = None
+        self.error: OSError | None = None
+        try:
+            self._file = path.open("w", encoding="utf-8")
+        except OSError as exc:
+            self.error = exc
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: str) -> int:
+        if self._file is not None and self.error is None:
+            try:
+                self._file.write(text)
+            except OSError as exc:
+                self.error = exc
+        return len(text)
+
+    def flush(self) -> None:
+        if self._file is not None and self.error is None:
+            try:
+                self._file.flush()
+            except OSError as exc:
+                self.error = exc
+
+    def close(self) -> None:
+        if self._file is not None:
+            with contextlib.suppress(OSError):
+                self._file.close()
+            self._file = None
+        super().close()
+
+
 def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
     """Ingest -> dbt build -> checks -> publish, through the same definitions `dagster dev` shows."""
     check_landing_folder(settings.landing_dir)
@@ -78,7 +119,7 @@ def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     log_path = settings.state_dir / "last_run.log"
     # dbt's and Dagster's own output go to the run log; the caller prints the outcome.
-    with log_path.open("w", encoding="utf-8") as log, contextlib.ExitStack() as stack:
+    with contextlib.closing(_RunLog(log_path)) as log, contextlib.ExitStack() as stack:
         if quiet:
             stack.enter_context(contextlib.redirect_stdout(log))
             stack.enter_context(contextlib.redirect_stderr(log))
@@ -94,7 +135,11 @@ def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
         steps = _step_timings(instance, result.run_id)  # before the ephemeral instance closes
     failure = _first_failure(result)
     if failure:
-        failure += f" (full log: {log_path})"
+        failure += (
+            f" (full log: {log_path})"
+            if log.error is None
+            else f" (the run log {log_path} is incomplete: {log.error.strerror})"
+        )
     close_unfinished_run(settings, result.run_id, failure)
     outcome, message = run_records.run_record(settings, result.run_id)
     if outcome == "failed" and failure and message != failure:

@@ -21,6 +21,20 @@ SHARED = Path(os.environ.get("VMO_SHARED_DIR") or Path(__file__).resolve().paren
 SAMPLES = SHARED / "samples"
 
 
+def pytest_addoption(parser) -> None:
+    parser.addoption(
+        "--long",
+        action="store_true",
+        default=bool(os.environ.get("VMO_LONG_TESTS")),
+        help="the long variants of the reliability tests: more kills, more hostile inputs",
+    )
+
+
+@pytest.fixture(scope="session")
+def long_variant(request) -> bool:
+    return request.config.getoption("--long")
+
+
 def pytest_sessionstart(session) -> None:
     if not (SHARED / "spec" / "kpi-taxonomy.md").is_file() or not SAMPLES.is_dir():
         raise pytest.UsageError(
@@ -103,3 +117,25 @@ def demo(tmp_path_factory) -> DemoRun:
 @pytest.fixture(scope="session")
 def demo_run(demo: DemoRun) -> tuple[Settings, RunOutcome]:
     return demo.settings, demo.outcome
+
+
+def sha256_file(path: Path) -> str:
+    import hashlib
+
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def kpi_values_digest(warehouse: Path) -> str:
+    """sha256 of every published KPI value row, every column, in key order: two runs agree on
+    kpi_values exactly when their digests are equal."""
+    import hashlib
+
+    rows = query(
+        warehouse,
+        "SELECT * FROM analytics.kpi_values"
+        " ORDER BY kpi_id, entity_type, entity_id, period_grain, period_start",
+    )
+    digest = hashlib.sha256()
+    for row in rows:
+        digest.update(repr(row).encode())
+    return digest.hexdigest()

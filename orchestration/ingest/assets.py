@@ -21,12 +21,16 @@ def _ingest(pipeline: PipelineResource, step: Callable) -> list[FileResult]:
         sources.create_raw_tables(connection)
         results = step(connection, settings, pipeline.run_id)
         run_records.sync_ingest_records(settings, connection)
+    for result in results:
+        if result.skipped:
+            dg.get_dagster_logger().warning(f"{result.file}: {result.skipped}")
     return results
 
 
 def _metadata(results: list[FileResult]) -> dict[str, dg.MetadataValue]:
     return {
-        "files_loaded": dg.MetadataValue.int(len(results)),
+        "files_loaded": dg.MetadataValue.int(sum(not r.skipped for r in results)),
+        "files_skipped": dg.MetadataValue.int(sum(bool(r.skipped) for r in results)),
         "rows_loaded": dg.MetadataValue.int(sum(r.rows_loaded for r in results)),
         "rows_quarantined": dg.MetadataValue.int(sum(r.rows_quarantined for r in results)),
     }

@@ -4,17 +4,24 @@ A landed file is loaded once: the ledger (`ingest.landed_files` in the working d
 it by source and sha256, so a re-run or a second copy of the same bytes adds nothing. Each file
 is loaded in one transaction together with its quarantined records and its ledger row, so a
 run killed mid-file leaves no trace of that file and the next run loads it whole.
+
+A file still being written is a fact of life for a landing folder: one that vanishes or changes
+while it is read is left out of this run (rolled back, no ledger row) and loaded whole by the
+next run. A path that resolves outside the landing folder (a symlink, or a link through `..`)
+is never opened: it is quarantined as refused, and the rest of the folder loads.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import hashlib
+import os
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
 import duckdb
 
+from orchestration.faults import failpoint
 from orchestration.warehouse import fetch_one
 
 REASON_CODES = (
@@ -69,6 +76,17 @@ class FileResult:
     rows_loaded: int
     rows_quarantined: int
     duplicate_of: str | None = None
+    # Why the file was left for a later run (it vanished or changed while read); None: it was taken.
+    skipped: str | None = None
+
+
+class FileMoved(Exception):
+    """The landed file vanished or changed while this run read it."""
+
+
+def _identity(path: Path) -> tuple[int, int, int]:
+    status = path.stat()  # FileNotFoundError when it vanished
+    return status.st_ino, status.st_size, status.st_mtime_ns
 
 
 def sha256_of(path: Path) -> str:
@@ -82,22 +100,25 @@ def sha256_of(path: Path) -> str:
 def landed_files(landing_dir: Path, folder: str, suffixes: Iterable[str]) -> list[Path]:
     """Files of one source folder in name order (the contract's reading order).
 
-    A path that resolves outside the landing folder (a symlink escaping it) is refused.
+    Directories are walked without following links out of the landing folder; a file link that
+    leads out of it is listed, and `load_new_files` refuses it.
     """
     root = landing_dir.resolve()
-    base = root / folder
-    if not base.exists():
+    base = landing_dir / folder
+    if not base.is_dir() or not base.resolve().is_relative_to(root):
         return []
     suffixes = tuple(suffixes)
     found = []
-    for path in sorted(base.rglob("*")):
-        if not path.is_file() or not path.name.endswith(suffixes) or path.name.startswith("."):
-            continue
-        resolved = path.resolve()
-        if not resolved.is_relative_to(root):
-            raise LandingError(f"{path}: resolves outside the landing folder {root}; refused")
-        found.append(path)
-    return found
+    for directory, subdirectories, names in os.walk(base, followlinks=True):
+        # A linked directory is walked only while it stays inside the landing folder.
+        subdirectories[:] = [
+            name for name in subdirectories if (Path(directory) / name).resolve().is_relative_to(root)
+        ]
+        for name in names:
+            path = Path(directory) / name
+            if name.endswith(suffixes) and not name.startswith(".") and (path.is_file() or path.is_symlink()):
+                found.append(path)
+    return sorted(found)
 
 
 def check_landing_folder(landing_dir: Path) -> None:
@@ -138,44 +159,96 @@ def load_new_files(
     source: str,
     files: Iterable[Path],
     load_one: Callable[[duckdb.DuckDBPyConnection, Path], tuple[int, int]],
+    landing_dir: Path,
 ) -> list[FileResult]:
     """Load each file not seen before, each in its own transaction with its ledger row.
 
     `load_one` inserts the file's good records into raw and its bad ones into
     `ingest.quarantine`, and returns (rows_loaded, rows_quarantined).
     """
+    root = landing_dir.resolve()
     results = []
     for path in files:
-        digest = sha256_of(path)
-        seen = already_landed(connection, source, digest)
-        original = seen[0] if seen else None
-        if original == str(path):
-            continue  # seen before: incremental runs skip it
-        connection.execute("BEGIN TRANSACTION")
+        if not path.resolve().is_relative_to(root):
+            results += _refuse(connection, run_id, source, path)
+            continue
         try:
-            if seen is not None:
-                # The same bytes under another name: its records are the original's, already
-                # loaded or quarantined once; recorded with the original's counts, loaded never.
-                loaded, quarantined = seen[1], seen[2]
-            else:
-                try:
-                    loaded, quarantined = load_one(connection, path)
-                except READ_ERRORS as unreadable:
-                    # A reader's error aborts the transaction: start again with nothing of the file.
-                    connection.execute("ROLLBACK")
-                    connection.execute("BEGIN TRANSACTION")
-                    loaded, quarantined = 0, _quarantine_whole(connection, run_id, source, path, unreadable)
-            connection.execute(
-                "INSERT INTO ingest.landed_files (source, file, sha256, rows_loaded, rows_quarantined,"
-                " run_id, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                [source, str(path), digest, loaded, quarantined, run_id, original],
-            )
-            connection.execute("COMMIT")
-        except BaseException:
-            connection.execute("ROLLBACK")
-            raise
-        results.append(FileResult(source, path, loaded, quarantined, original))
+            results += _load_if_new(connection, run_id, source, path, load_one)
+        except (FileMoved, FileNotFoundError):
+            what = "changed" if path.exists() else "vanished"
+            reason = f"{what} while this run read it; the next run loads it"
+            results.append(FileResult(source, path, 0, 0, skipped=reason))
     return results
+
+
+def _refuse(connection, run_id: str, source: str, path: Path) -> list[FileResult]:
+    """A path leading out of the landing folder: quarantined, never opened; recorded once."""
+    # Its ledger key is the link's target, not its bytes: reading them is what is refused.
+    key = "refused:" + hashlib.sha256(str(path.resolve()).encode()).hexdigest()
+    if already_landed(connection, source, key) is not None:
+        return []
+    connection.execute("BEGIN TRANSACTION")
+    quarantine_file(
+        connection,
+        run_id,
+        source,
+        path,
+        "unparseable_file",
+        f"refused: the path resolves to {path.resolve()}, outside the landing folder",
+    )
+    connection.execute(
+        "INSERT INTO ingest.landed_files (source, file, sha256, rows_loaded, rows_quarantined, run_id)"
+        " VALUES (?, ?, ?, 0, 1, ?)",
+        [source, str(path), key, run_id],
+    )
+    connection.execute("COMMIT")
+    return [FileResult(source, path, 0, 1)]
+
+
+def _load_if_new(connection, run_id: str, source: str, path: Path, load_one: Callable) -> list[FileResult]:
+    before = _identity(path)
+    digest = sha256_of(path)
+    seen = already_landed(connection, source, digest)
+    original = seen[0] if seen else None
+    if original == str(path):
+        return []  # seen before: incremental runs skip it
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        if seen is not None:
+            # The same bytes under another name: its records are the original's, already
+            # loaded or quarantined once; recorded with the original's counts, loaded never.
+            loaded, quarantined = seen[1], seen[2]
+        else:
+            try:
+                loaded, quarantined = load_one(connection, path)
+            except READ_ERRORS as unreadable:
+                _raise_if_moved(path, before)  # not the file's fault: it changed under the reader
+                # A reader's error aborts the transaction: start again with nothing of the file.
+                connection.execute("ROLLBACK")
+                connection.execute("BEGIN TRANSACTION")
+                loaded, quarantined = 0, _quarantine_whole(connection, run_id, source, path, unreadable)
+        # The bytes hashed must be the bytes read: a file rewritten meanwhile is not recorded.
+        _raise_if_moved(path, before)
+        failpoint("ingest.file")
+        connection.execute(
+            "INSERT INTO ingest.landed_files (source, file, sha256, rows_loaded, rows_quarantined,"
+            " run_id, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [source, str(path), digest, loaded, quarantined, run_id, original],
+        )
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return [FileResult(source, path, loaded, quarantined, original)]
+
+
+def _raise_if_moved(path: Path, before: tuple[int, int, int]) -> None:
+    try:
+        now = _identity(path)
+    except FileNotFoundError:
+        raise FileMoved(f"{path} vanished") from None
+    if now != before:
+        raise FileMoved(f"{path} changed")
 
 
 # What a reader raises on a bad file (a bug in our SQL raises something else, and fails the run).
@@ -196,6 +269,7 @@ def count_records(path: Path) -> int:
     non-blank JSON lines, Parquet rows; a JSON document or an unreadable file is one record."""
     import csv
     import gzip
+    import zlib
 
     name = path.name
     try:
@@ -209,13 +283,15 @@ def count_records(path: Path) -> int:
                 with opener(path, "rt", encoding="utf-8", errors="replace") as handle:
                     for line in handle:
                         count += bool(line.strip())
-            except (OSError, EOFError):
-                pass  # a truncated gzip: the lines before the damage are what can be counted
+            except (OSError, EOFError, zlib.error):
+                # A damaged gzip: the lines before the damage are what can be counted, and a
+                # file with none readable is still one record.
+                return max(count, 1)
             return count
         if name.endswith(".parquet"):
             return (
                 duckdb.connect().execute("SELECT count(*) FROM read_parquet(?)", [str(path)]).fetchall()[0][0]
             )
-    except (OSError, csv.Error, duckdb.Error):
+    except (OSError, UnicodeError, csv.Error, duckdb.Error):
         pass
     return 1

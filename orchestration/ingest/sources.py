@@ -42,9 +42,17 @@ def ingest_csv_folder(connection, settings: Settings, run_id: str, folder: str) 
     results = []
     for contract in contracts:
         mine = [path for path in files if contract.holds(path.name)]
-        results += load_new_files(connection, run_id, contract.source, mine, _csv_loader(contract, run_id))
+        results += load_new_files(
+            connection, run_id, contract.source, mine, _csv_loader(contract, run_id), settings.landing_dir
+        )
+        if any(result.skipped for result in results):
+            # A file left for the next run (still being written) may define what the folder's
+            # later files refer to: they wait for it rather than be quarantined as unknown.
+            return results
     unclaimed = [path for path in files if not any(c.holds(path.name) for c in contracts)]
-    results += load_new_files(connection, run_id, folder, unclaimed, _unclaimed_loader(contracts))
+    results += load_new_files(
+        connection, run_id, folder, unclaimed, _unclaimed_loader(contracts), settings.landing_dir
+    )
     return results
 
 
@@ -67,7 +75,12 @@ def _unclaimed_loader(contracts: tuple[CsvContract, ...]) -> Callable:
 def ingest_jira(connection, settings: Settings, run_id: str) -> list[FileResult]:
     files = landed_files(settings.landing_dir, jira.FOLDER, jira.SUFFIXES)
     return load_new_files(
-        connection, run_id, jira.SOURCE, files, lambda conn, path: jira.load_jira_file(conn, path, run_id)
+        connection,
+        run_id,
+        jira.SOURCE,
+        files,
+        lambda conn, path: jira.load_jira_file(conn, path, run_id),
+        settings.landing_dir,
     )
 
 
@@ -79,4 +92,5 @@ def ingest_events(connection, settings: Settings, run_id: str) -> list[FileResul
         events.SOURCE,
         files,
         lambda conn, path: events.load_events_file(conn, path, run_id),
+        settings.landing_dir,
     )

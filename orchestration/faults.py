@@ -1,0 +1,46 @@
+"""Failpoints: named moments of a run where the reliability tests kill it, on purpose.
+
+`VMO_FAILPOINT=<name>@<n>` makes the run SIGKILL its whole process group (dbt's subprocess
+included) the n-th time it reaches `<name>` (n defaults to 1): exactly what `kill -9` from outside
+does, but at a moment a test can name instead of guess. Unset, a failpoint costs one dict lookup.
+
+The moments, by stage:
+- `ingest.file`: a landed file's records are inserted, its transaction not yet committed;
+- `dbt.event`: dbt has reported one more node (model, seed or test) of its build;
+- `checks.frame`: one more frame of the quality gate has been validated (the raw tables'
+  suites run before dbt, the others after it);
+- `publish.table`: one more table has been copied into the file being published;
+- `publish.swap`: the new file is complete and synced, the rename not yet done.
+"""
+
+from __future__ import annotations
+
+import collections
+import os
+import signal
+
+ENVIRONMENT_VARIABLE = "VMO_FAILPOINT"
+FAILPOINTS = ("ingest.file", "dbt.event", "checks.frame", "publish.table", "publish.swap")
+
+_reached: collections.Counter[str] = collections.Counter()
+
+
+def failpoint(name: str) -> None:
+    """Kill the run here if the environment names this failpoint and its count is reached."""
+    armed = os.environ.get(ENVIRONMENT_VARIABLE)
+    if not armed:
+        return
+    point, nth = parse(armed)
+    if point != name:
+        return
+    _reached[name] += 1
+    if _reached[name] == nth:
+        os.killpg(os.getpgrp(), signal.SIGKILL)
+
+
+def parse(armed: str) -> tuple[str, int]:
+    """`name@n` as (name, n); a name that is no failpoint is an error, not a run that never dies."""
+    point, _, nth = armed.partition("@")
+    if point not in FAILPOINTS or (nth and not nth.isdigit()):
+        raise ValueError(f"{ENVIRONMENT_VARIABLE}={armed!r}: expected one of {', '.join(FAILPOINTS)}[@n]")
+    return point, int(nth or 1)
