@@ -10,7 +10,7 @@ import streamlit as st
 
 from dashboards import queries
 from dashboards.charts import QUADRANT_COLOURS
-from dashboards.formatting import RAG_COLOURS, format_period, format_value, trend_arrow
+from dashboards.formatting import RAG_COLOURS, csv_safe, format_period, format_value, trend_arrow
 
 
 def current_version() -> tuple[str, int] | None:
@@ -105,7 +105,7 @@ def table(frame: pd.DataFrame, name: str, **dataframe_options) -> None:
     st.dataframe(frame, width="stretch", hide_index=True, **dataframe_options)
     st.download_button(
         f"Download {name} (CSV)",
-        frame.to_csv(index=False),
+        csv_safe(frame).to_csv(index=False),
         file_name=f"{name.replace(' ', '-')}.csv",
         mime="text/csv",
         key=f"download-{name}",

@@ -3,7 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import math
+import re
+
+import pandas as pd
 
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "unrated": "#757575"}
 
@@ -41,3 +45,30 @@ def trend_arrow(value: float | None, previous: float | None) -> str:
     ):
         return ""
     return "▲" if value > previous else "▼" if value < previous else "■"
+
+
+# Characters Streamlit's markdown gives meaning to: CommonMark's, `$` (maths) and `:` (emoji
+# shortcodes and :colour[...] directives).
+_MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:$])")
+
+
+def plain(value: object) -> str:
+    """Landed text (a name, a reason) as literal text inside Streamlit markdown: HTML as
+    entities, every markdown character escaped, so a name can neither run script nor link."""
+    return _MARKDOWN.sub(r"\\\1", html.escape(str(value), quote=False))
+
+
+# A cell a spreadsheet would run as a formula (OWASP's CSV injection list).
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame for a CSV download: text cells that a spreadsheet would evaluate are prefixed
+    with an apostrophe, which spreadsheets show as text. Numbers are left alone."""
+    safe = frame.copy()
+    for column in safe.columns:
+        if safe[column].dtype == object or pd.api.types.is_string_dtype(safe[column]):
+            safe[column] = safe[column].map(
+                lambda v: "'" + v if isinstance(v, str) and v.startswith(_FORMULA_START) else v
+            )
+    return safe

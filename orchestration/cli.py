@@ -130,18 +130,32 @@ def run(
         raise typer.Exit(1)
 
 
+LOOPBACK = "127.0.0.1"
+HostOpt = Annotated[
+    str,
+    typer.Option(
+        "--host",
+        help="Address to listen on. The default, 127.0.0.1, serves this machine only; any other"
+        " address (0.0.0.0: every interface) shows the scorecards, without a login, to everyone"
+        " who can reach it.",
+    ),
+]
+
+
 @app.command()
 def dashboard(
     warehouse: WarehouseOpt = None,
-    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8501,
+    port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8501,
+    host: HostOpt = LOOPBACK,
     config: ConfigOpt = None,
 ) -> None:
-    """Streamlit scorecards on 127.0.0.1, read-only on the published warehouse."""
+    """Streamlit scorecards on 127.0.0.1 (unless --host says otherwise), read-only on the
+    published warehouse."""
     settings = _settings(warehouse=warehouse, config=config)
-    raise typer.Exit(_serve_dashboard(settings, port))
+    raise typer.Exit(_serve_dashboard(settings, port, host))
 
 
-def _serve_dashboard(settings: Settings, port: int) -> int:
+def _serve_dashboard(settings: Settings, port: int, host: str = LOOPBACK) -> int:
     app_path = Path(__file__).resolve().parent.parent / "dashboards" / "app.py"
     env = {**os.environ, "VMO_WAREHOUSE": str(settings.warehouse)}
     command = [
@@ -151,7 +165,7 @@ def _serve_dashboard(settings: Settings, port: int) -> int:
         "run",
         str(app_path),
         "--server.address",
-        "127.0.0.1",
+        host,
         "--server.port",
         str(port),
         "--server.headless",
@@ -161,7 +175,13 @@ def _serve_dashboard(settings: Settings, port: int) -> int:
         "--client.toolbarMode",
         "viewer",
     ]
-    typer.echo(f"dashboard on http://127.0.0.1:{port}/ (warehouse {settings.warehouse})")
+    if host not in (LOOPBACK, "localhost", "::1"):
+        typer.echo(
+            f"warning: listening on {host}, not on this machine only: anyone who can reach"
+            f" {host}:{port} sees the scorecards, with no login.",
+            err=True,
+        )
+    typer.echo(f"dashboard on http://{host}:{port}/ (warehouse {settings.warehouse})")
     try:
         return subprocess.call(command, env=env)
     except KeyboardInterrupt:
@@ -262,7 +282,8 @@ def demo(
     seed: SeedOpt = 42,
     landing: LandingOpt = None,
     warehouse: WarehouseOpt = None,
-    port: Annotated[int, typer.Option("--port", help="Dashboard port on 127.0.0.1.")] = 8501,
+    port: Annotated[int, typer.Option("--port", help="Dashboard port.")] = 8501,
+    host: HostOpt = LOOPBACK,
     no_dashboard: Annotated[
         bool,
         typer.Option("--no-dashboard", help="Stop after publishing; do not serve the dashboard."),
@@ -280,7 +301,7 @@ def demo(
     if outcome.outcome != "published":
         raise typer.Exit(1)
     if not no_dashboard:
-        raise typer.Exit(_serve_dashboard(settings, port))
+        raise typer.Exit(_serve_dashboard(settings, port, host))
 
 
 if __name__ == "__main__":

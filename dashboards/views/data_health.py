@@ -6,7 +6,7 @@ import streamlit as st
 
 from dashboards import queries
 from dashboards.components import current_version, table
-from dashboards.formatting import RAG_COLOURS
+from dashboards.formatting import RAG_COLOURS, plain
 
 OUTCOME_COLOURS = {
     "published": RAG_COLOURS["green"],
@@ -22,7 +22,7 @@ if version is None:
 st.header("Runs")
 runs = queries.recent_runs(version)
 if runs.empty:
-    st.info(f"No run records beside the warehouse ({queries.ops_path(version[0])}).")
+    st.info(f"No run records beside the warehouse ({plain(queries.ops_path(version[0]))}).")
 else:
     last = runs.iloc[0]
     outcome = last["outcome"] or "running"
@@ -33,7 +33,7 @@ else:
         unsafe_allow_html=True,
     )
     if last["message"]:
-        st.caption(last["message"])
+        st.caption(plain(last["message"]))
     table(runs, "recent runs")
 
     st.header("Checks")

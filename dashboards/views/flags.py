@@ -1,9 +1,12 @@
 """Flags: where value is lost at the handoff, each row with the reason it is flagged."""
 
+import urllib.parse
+
 import streamlit as st
 
 from dashboards import queries
 from dashboards.components import current_version, table
+from dashboards.formatting import plain
 
 FLAGS = {
     "never_launched": (
@@ -35,10 +38,11 @@ for flag, (title, meaning) in FLAGS.items():
         st.success("No initiative is flagged.")
         continue
     for item in flagged.itertuples():
-        link = f"initiative?initiative={item.initiative_id}"
+        link = f"initiative?initiative={urllib.parse.quote(item.initiative_id)}"
         st.markdown(
-            f"- [**{item.initiative_id}** · {item.initiative_name}]({link})"
-            f" ({item.product_name}, {item.portfolio_name}): {getattr(item, f'{flag}_reason')}"
+            f"- [**{plain(item.initiative_id)}** · {plain(item.initiative_name)}]({link})"
+            f" ({plain(item.product_name)}, {plain(item.portfolio_name)}):"
+            f" {plain(getattr(item, f'{flag}_reason'))}"
         )
     shown = flagged[
         ["initiative_id", "initiative_name", "product_name", "portfolio_name", "status", f"{flag}_reason"]

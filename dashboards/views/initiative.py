@@ -5,7 +5,7 @@ import streamlit as st
 
 from dashboards import charts, queries
 from dashboards.components import current_version, health_summary, table, url_choice
-from dashboards.formatting import format_value
+from dashboards.formatting import format_value, plain
 
 FLAGS = {
     "never_launched": "Never launched",
@@ -25,16 +25,17 @@ labels = {r.initiative_id: f"{r.initiative_id} · {r.initiative_name}" for r in 
 initiative = url_choice("Initiative", "initiative", list(labels), labels)
 row = scorecard.set_index("initiative_id").loc[initiative]
 
-st.header(labels[initiative])
+st.header(plain(labels[initiative]))
 launch = f"launched on {row['launched_on']:%Y-%m-%d}" if pd.notna(row["launched_on"]) else "not launched"
 st.caption(
-    f"{row['product_name']} ({row['product_id']}) · {row['portfolio_name']} · status {row['status']} · "
+    f"{plain(row['product_name'])} ({plain(row['product_id'])}) · {plain(row['portfolio_name'])}"
+    f" · status {plain(row['status'])} · "
     f"{launch} · budget {format_value(row['budget_total'], 'money')} · as of {row['as_of']:%Y-%m-%d}"
 )
 health_summary(row.drop(labels=["value_at_risk"], errors="ignore"))
 for flag, label in FLAGS.items():
     if row[flag]:
-        st.error(f"**{label}**: {row[f'{flag}_reason']}")
+        st.error(f"**{label}**: {plain(row[f'{flag}_reason'])}")
 
 history = queries.entity_kpi_history(version, "initiative", initiative, "month")
 

@@ -11,7 +11,7 @@ from dashboards.components import (
     portfolio_product_filters,
     table,
 )
-from dashboards.formatting import format_period
+from dashboards.formatting import format_period, plain
 
 INITIATIVE_COLUMNS = [
     "initiative_id",
@@ -41,14 +41,14 @@ if portfolio is None or period is None:
 entity_type, entity_id = ("product", product) if product else ("portfolio", portfolio)
 if product:
     row = queries.product_scorecard(version).set_index("product_id").loc[product]
-    st.header(f"{row['product_name']} ({product})")
-    owner = row["product_owner"] or "nobody: no steward"
-    st.caption(f"Product of portfolio {portfolio} · owner {owner} · status {row['status']}")
+    st.header(f"{plain(row['product_name'])} ({plain(product)})")
+    owner = plain(row["product_owner"]) if row["product_owner"] else "nobody: no steward"
+    st.caption(f"Product of portfolio {plain(portfolio)} · owner {owner} · status {plain(row['status'])}")
 else:
     row = queries.portfolio_scorecard(version).set_index("portfolio_id").loc[portfolio]
-    st.header(f"{row['portfolio_name']} ({portfolio})")
+    st.header(f"{plain(row['portfolio_name'])} ({plain(portfolio)})")
     st.caption(
-        f"Executive owner {row['executive_owner']} · {int(row['products'])} products,"
+        f"Executive owner {plain(row['executive_owner'])} · {int(row['products'])} products,"
         f" {int(row['initiatives'])} initiatives"
     )
 health_summary(row)

@@ -3,6 +3,7 @@ warehouse's numbers."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -12,6 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from dashboards.formatting import format_value
@@ -27,22 +29,13 @@ def _free_port() -> int:
         return sock.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def dashboard_url(demo_run):
-    settings, outcome = demo_run
-    assert outcome.outcome == "published"
+@contextlib.contextmanager
+def _serve(warehouse: Path, *extra: str):
+    """`vmo dashboard` on a free port, as a user starts it; yields its URL."""
     port = _free_port()
+    command = [sys.executable, "-m", "orchestration.cli", "dashboard", "--warehouse", str(warehouse)]
     process = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "orchestration.cli",
-            "dashboard",
-            "--warehouse",
-            str(settings.warehouse),
-            "--port",
-            str(port),
-        ],
+        [*command, "--port", str(port), *extra],
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         start_new_session=True,
@@ -62,6 +55,14 @@ def dashboard_url(demo_run):
     finally:
         os.killpg(process.pid, 15)
         process.wait(timeout=20)
+
+
+@pytest.fixture(scope="module")
+def dashboard_url(demo_run):
+    settings, outcome = demo_run
+    assert outcome.outcome == "published"
+    with _serve(settings.warehouse) as url:
+        yield url
 
 
 def _settled_text(page, marker: str) -> str:
@@ -195,3 +196,40 @@ def test_flags_catalogue_and_data_health_pages(demo, dashboard_url, browser_page
     assert "On-time milestone rate" in text
     text = _open(browser_page, dashboard_url + "data_health", "Freshness", "data-health")
     assert "published" in text and "product/events" in text
+
+
+# Script, markup, a markdown link to script and a spreadsheet formula, as a name could land.
+HOSTILE = (
+    "<img src=x onerror=\"document.title='pwned'\"> **bold**"
+    " [link](javascript:void(document.title='pwned')) =cmd|' /C calc'!A0 "
+)
+
+
+def test_text_from_the_landing_is_shown_as_text_never_run(demo, tmp_path, browser_page):
+    """Names, owners and reasons arrive from landed files: the pages show them literally."""
+    copy = tmp_path / "hostile"
+    shutil.copytree(demo.settings.warehouse.parent, copy, ignore=shutil.ignore_patterns(".vmo"))
+    warehouse = copy / demo.settings.warehouse.name
+    connection = duckdb.connect(str(warehouse))
+    text_columns = connection.execute(
+        "SELECT table_name, column_name FROM duckdb_columns() WHERE schema_name = 'analytics'"
+        " AND data_type = 'VARCHAR' AND (column_name LIKE '%name' OR column_name LIKE '%reason'"
+        " OR column_name LIKE '%owner') AND table_name IN (SELECT table_name FROM duckdb_tables())"
+    ).fetchall()
+    for table, column in text_columns:
+        connection.execute(f'UPDATE analytics."{table}" SET "{column}" = ? || "{column}"', [HOSTILE])
+    connection.close()
+    initiative = demo.planted["never_launched_initiatives"][0]
+    dialogs = []
+    browser_page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    with _serve(warehouse) as url:
+        for path, marker in [
+            (f"initiative?initiative={initiative}", "Delivery"),
+            ("flags", "Handoff gap"),
+            ("portfolios?portfolio=F2", "KPIs"),
+            ("", "Delivery against value"),
+        ]:
+            text = _open(browser_page, url + path, marker, "hostile-" + (path.split("?")[0] or "overview"))
+            assert browser_page.title() != "pwned" and dialogs == []
+            assert "<img src=x onerror=" in text and "**bold**" in text, path
+    assert len(text_columns) >= 6

@@ -1,0 +1,145 @@
+"""Exposure: what listens where, and what user input can reach the SQL.
+
+The dashboard and `dagster dev` listen on 127.0.0.1 unless told otherwise; binding elsewhere
+takes an explicit `--host` and is warned about. Filters arrive from the URL: a hostile value is
+one no page offers, so it is never a query's text (the queries take parameters) and the page
+falls back to its first choice.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+from tests.integration.test_dashboard_pages import PAGES, _page
+
+LISTENING = "0A"  # TCP state in /proc/net/tcp
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _listening_addresses(port: int) -> set[str]:
+    """The IPv4/IPv6 addresses with a socket listening on `port`, from /proc/net/tcp{,6}."""
+    found = set()
+    for table in ("/proc/net/tcp", "/proc/net/tcp6"):
+        if not Path(table).exists():
+            continue
+        for line in Path(table).read_text().splitlines()[1:]:
+            local, state = line.split()[1], line.split()[3]
+            address, port_hex = local.split(":")
+            if state == LISTENING and int(port_hex, 16) == port:
+                if len(address) == 8:
+                    found.add(socket.inet_ntop(socket.AF_INET, bytes.fromhex(address)[::-1]))
+                else:
+                    words = [bytes.fromhex(address[i : i + 8])[::-1] for i in range(0, 32, 8)]
+                    found.add(socket.inet_ntop(socket.AF_INET6, b"".join(words)))
+    return found
+
+
+def _serve_and_look(command: list[str], port: int, env: dict, seconds: int = 90) -> tuple[set[str], str]:
+    """Start `command`, wait until something listens on `port`; the addresses and its stderr."""
+    process = subprocess.Popen(
+        command, env=env, start_new_session=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+    )
+    try:
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline and not _listening_addresses(port):
+            assert process.poll() is None, process.stderr.read()
+            time.sleep(0.5)
+        addresses = _listening_addresses(port)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+    return addresses, err
+
+
+def _vmo(*args: str) -> list[str]:
+    return [sys.executable, "-m", "orchestration.cli", *args]
+
+
+def test_the_dashboard_listens_on_this_machine_only_by_default(tmp_path, figures):
+    port = _free_port()
+    env = {**os.environ, "VMO_CONFIG": ""}
+    addresses, err = _serve_and_look(
+        _vmo("dashboard", "--warehouse", str(tmp_path / "w.duckdb"), "--port", str(port)), port, env
+    )
+    assert addresses == {"127.0.0.1"}
+    assert "warning" not in err
+    figures(dashboard_default_bind="127.0.0.1")
+
+
+def test_binding_the_dashboard_elsewhere_takes_a_flag_and_says_what_it_exposes(tmp_path):
+    port = _free_port()
+    env = {**os.environ, "VMO_CONFIG": ""}
+    addresses, err = _serve_and_look(
+        _vmo(
+            "dashboard", "--warehouse", str(tmp_path / "w.duckdb"), "--port", str(port), "--host", "0.0.0.0"
+        ),
+        port,
+        env,
+    )
+    assert addresses == {"0.0.0.0"}
+    assert "anyone who can reach 0.0.0.0" in err and "no login" in err
+
+
+def test_dagster_dev_listens_on_this_machine_only_by_default(tmp_path, figures):
+    port = _free_port()
+    home = tmp_path / "dagster-home"
+    home.mkdir()
+    env = {**os.environ, "DAGSTER_HOME": str(home), "VMO_WAREHOUSE": str(tmp_path / "w.duckdb")}
+    dagster = str(Path(sys.executable).with_name("dagster"))
+    addresses, _ = _serve_and_look([dagster, "dev", "-p", str(port)], port, env, seconds=180)
+    assert addresses == {"127.0.0.1"}
+    figures(dagster_dev_default_bind="127.0.0.1")
+
+
+HOSTILE_FILTERS = {
+    "portfolio": "F1' OR '1'='1",
+    "product": "P1'; DROP TABLE analytics.kpi_values; --",
+    "initiative": "x' UNION SELECT * FROM duckdb_settings() --",
+    "grain": "month'--",
+    "period": "2025-06'); COPY analytics.kpi_values TO '/tmp/stolen.csv' --",
+    "kpi": "<script>alert(1)</script>",
+}
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_hostile_url_filters_reach_no_query_and_change_nothing(demo, monkeypatch, page, figures):
+    monkeypatch.setenv("VMO_WAREHOUSE", str(demo.settings.warehouse))
+    before = hashlib.sha256(demo.settings.warehouse.read_bytes()).hexdigest()
+    _page(page, **HOSTILE_FILTERS)  # asserts the page ran without an exception
+    assert hashlib.sha256(demo.settings.warehouse.read_bytes()).hexdigest() == before
+    assert not Path("/tmp/stolen.csv").exists()
+    figures(hostile_filters_tried=len(HOSTILE_FILTERS))
+
+
+def test_no_dashboard_query_is_built_from_text():
+    """Every SQL string in dashboards/queries.py is a literal: values travel as parameters."""
+    import ast
+
+    import dashboards.queries
+
+    tree = ast.parse(Path(dashboards.queries.__file__).read_text())
+    calls = [
+        node
+        for function in ast.walk(tree)
+        if isinstance(function, ast.FunctionDef) and function.name != "_ops"  # _ops passes its own on
+        for node in ast.walk(function)
+        if isinstance(node, ast.Call) and getattr(node.func, "id", None) in ("_query", "_ops")
+    ]
+    assert len(calls) >= 15
+    for call in calls:
+        sql = call.args[1]
+        assert isinstance(sql, ast.Constant) and isinstance(sql.value, str), ast.unparse(call)
