@@ -50,10 +50,16 @@ class VmoDbtTranslator(DagsterDbtTranslator):
         return fqn[1] if dbt_resource_props["resource_type"] == "model" and len(fqn) > 2 else "marts"
 
 
+# Tests of the code rather than of the data (dbt unit tests, and the tests tagged code_test)
+# run in the test suite, once per change, not in every pipeline run.
+CODE_TESTS = "tag:code_test"
+
+
 @dbt_assets(
     manifest=dbt_project.manifest_path,
     project=dbt_project,
     dagster_dbt_translator=VmoDbtTranslator(),
+    exclude=CODE_TESTS,
 )
 def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline: PipelineResource):
     """dbt build: every model, seed and data test, against this run's working database."""
@@ -61,7 +67,7 @@ def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     # profiles.yml reads these; the dbt subprocess inherits the environment.
     os.environ["VMO_WORK_DB"] = str(settings.work_db)
     os.environ["VMO_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
-    arguments = ["build", "--vars", json.dumps(settings.dbt_vars())]
+    arguments = ["build", "--vars", json.dumps(settings.dbt_vars()), "--exclude-resource-type", "unit_test"]
     invocation = dbt.cli(arguments, context=context, raise_on_error=False)
     for event in invocation.stream():
         failpoint("dbt.event")

@@ -23,6 +23,7 @@ import duckdb
 
 from orchestration.faults import failpoint
 from orchestration.warehouse import fetch_one
+from orchestration.warehouse import quote_identifier as q
 
 REASON_CODES = (
     "missing_required",
@@ -160,11 +161,15 @@ def load_new_files(
     files: Iterable[Path],
     load_one: Callable[[duckdb.DuckDBPyConnection, Path], tuple[int, int]],
     landing_dir: Path,
+    raw_table: str | None,
 ) -> list[FileResult]:
     """Load each file not seen before, each in its own transaction with its ledger row.
 
-    `load_one` inserts the file's good records into raw and its bad ones into
-    `ingest.quarantine`, and returns (rows_loaded, rows_quarantined).
+    `load_one` inserts the file's good records into `raw.<raw_table>` and its bad ones into
+    `ingest.quarantine`, and returns (rows_loaded, rows_quarantined). A file landed again under
+    its name with other bytes (an export overwritten by the next day's) replaces its earlier
+    version: the records of that version leave raw, quarantine and the ledger in the same
+    transaction, so the raw tables hold the landing folder as it is now.
     """
     root = landing_dir.resolve()
     results = []
@@ -173,7 +178,7 @@ def load_new_files(
             results += _refuse(connection, run_id, source, path)
             continue
         try:
-            results += _load_if_new(connection, run_id, source, path, load_one)
+            results += _load_if_new(connection, run_id, source, path, load_one, raw_table)
         except (FileMoved, FileNotFoundError):
             what = "changed" if path.exists() else "vanished"
             reason = f"{what} while this run read it; the next run loads it"
@@ -205,7 +210,9 @@ def _refuse(connection, run_id: str, source: str, path: Path) -> list[FileResult
     return [FileResult(source, path, 0, 1)]
 
 
-def _load_if_new(connection, run_id: str, source: str, path: Path, load_one: Callable) -> list[FileResult]:
+def _load_if_new(
+    connection, run_id: str, source: str, path: Path, load_one: Callable, raw_table: str | None
+) -> list[FileResult]:
     before = _identity(path)
     digest = sha256_of(path)
     seen = already_landed(connection, source, digest)
@@ -214,6 +221,7 @@ def _load_if_new(connection, run_id: str, source: str, path: Path, load_one: Cal
         return []  # seen before: incremental runs skip it
     connection.execute("BEGIN TRANSACTION")
     try:
+        _forget_earlier_version(connection, source, path, raw_table)
         if seen is not None:
             # The same bytes under another name: its records are the original's, already
             # loaded or quarantined once; recorded with the original's counts, loaded never.
@@ -240,6 +248,13 @@ def _load_if_new(connection, run_id: str, source: str, path: Path, load_one: Cal
         connection.execute("ROLLBACK")
         raise
     return [FileResult(source, path, loaded, quarantined, original)]
+
+
+def _forget_earlier_version(connection, source: str, path: Path, raw_table: str | None) -> None:
+    if raw_table is not None:
+        connection.execute(f"DELETE FROM raw.{q(raw_table)} WHERE _file = ?", [str(path)])
+    connection.execute("DELETE FROM ingest.quarantine WHERE source = ? AND file = ?", [source, str(path)])
+    connection.execute("DELETE FROM ingest.landed_files WHERE source = ? AND file = ?", [source, str(path)])
 
 
 def _raise_if_moved(path: Path, before: tuple[int, int, int]) -> None:

@@ -43,7 +43,13 @@ def ingest_csv_folder(connection, settings: Settings, run_id: str, folder: str) 
     for contract in contracts:
         mine = [path for path in files if contract.holds(path.name)]
         results += load_new_files(
-            connection, run_id, contract.source, mine, _csv_loader(contract, run_id), settings.landing_dir
+            connection,
+            run_id,
+            contract.source,
+            mine,
+            _csv_loader(contract, run_id),
+            settings.landing_dir,
+            contract.table,
         )
         if any(result.skipped for result in results):
             # A file left for the next run (still being written) may define what the folder's
@@ -51,7 +57,7 @@ def ingest_csv_folder(connection, settings: Settings, run_id: str, folder: str) 
             return results
     unclaimed = [path for path in files if not any(c.holds(path.name) for c in contracts)]
     results += load_new_files(
-        connection, run_id, folder, unclaimed, _unclaimed_loader(contracts), settings.landing_dir
+        connection, run_id, folder, unclaimed, _unclaimed_loader(contracts), settings.landing_dir, None
     )
     return results
 
@@ -81,6 +87,7 @@ def ingest_jira(connection, settings: Settings, run_id: str) -> list[FileResult]
         files,
         lambda conn, path: jira.load_jira_file(conn, path, run_id),
         settings.landing_dir,
+        "jira_issues",
     )
 
 
@@ -93,4 +100,5 @@ def ingest_events(connection, settings: Settings, run_id: str) -> list[FileResul
         files,
         lambda conn, path: events.load_events_file(conn, path, run_id),
         settings.landing_dir,
+        "product_events",
     )

@@ -2,8 +2,8 @@
 -- with its first and last day of use: what the never_launched flag looks for.
 select
     feature,
-    min(cast(event_at as date)) as first_used_on,
-    max(cast(event_at as date)) as last_used_on
-from {{ ref('stg_segment__track_events') }}
-where feature is not null and event_at < {{ as_of_end() }}
+    min(activity_date) as first_used_on,
+    max(activity_date) as last_used_on
+from {{ ref('int_usage_daily_parts') }}
+where feature is not null and activity_date <= {{ as_of() }}
 group by feature

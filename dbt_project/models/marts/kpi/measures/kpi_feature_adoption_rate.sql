@@ -12,16 +12,24 @@ launched as (
     inner join {{ ref('int_initiative_launches') }} as l on l.initiative_id = i.initiative_id
 ),
 
-product_users as (
+-- Counted once per product, then given to each of its launched initiatives: joining usage to
+-- initiatives first would count every product's users once per initiative.
+users_by_product as (
     select
-        l.initiative_id,
+        u.product_id,
         g.period_grain,
         {{ period_start('g.period_grain', 'u.activity_date') }} as period_start,
         count(distinct u.user_id) as active_users
-    from launched as l
-    inner join {{ ref('fct_product_usage_daily') }} as u on u.product_id = l.product_id
+    from {{ ref('fct_product_usage_daily') }} as u
     cross join {{ period_grains() }} as g
+    where u.product_id in (select product_id from launched)
     group by all
+),
+
+product_users as (
+    select l.initiative_id, p.period_grain, p.period_start, p.active_users
+    from launched as l
+    inner join users_by_product as p on p.product_id = l.product_id
 ),
 
 adopters as (

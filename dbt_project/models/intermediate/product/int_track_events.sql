@@ -1,0 +1,26 @@
+-- Track calls, each messageId once (its first landed copy), kept from run to run: a run reads
+-- only the raw rows of file versions (file, ingest run) this table has not seen, so the event
+-- history is parsed and deduplicated once, not on every run. A version holding only resent
+-- messages is read again by the next run, and adds nothing; an events file overwritten with
+-- more events adds the new ones.
+{{ config(materialized='incremental') }}
+
+with landed as (
+    select landed.*
+    from {{ ref('stg_segment__track_events') }} as landed
+    {% if is_incremental() %}
+        left join (select distinct _file, _run_id from {{ this }}) as seen
+            on seen._file = landed._file and seen._run_id = landed._run_id
+        where seen._file is null
+    {% endif %}
+),
+
+first_copies as (
+    {{ latest_landed('landed', ['message_id'], '_file, _record') }}
+)
+
+select message_id, event, user_id, is_anonymous, event_at, product_id, feature, _file, _run_id
+from first_copies
+{% if is_incremental() %}
+    where message_id not in (select message_id from {{ this }})
+{% endif %}
