@@ -61,7 +61,11 @@ def _serve_and_look(command: list[str], port: int, env: dict, seconds: int = 90)
         addresses = _listening_addresses(port)
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        _, err = process.communicate(timeout=30)
+        try:
+            _, err = process.communicate(timeout=30)
+        except subprocess.TimeoutExpired:  # dagster dev takes its time to stop its children
+            os.killpg(process.pid, signal.SIGKILL)
+            _, err = process.communicate(timeout=30)
     return addresses, err
 
 
