@@ -285,6 +285,7 @@ def render_results(folder: Path) -> str:
         "is DuckDB alone reading every landed file once, with the ingest's readers and threads; the",
         "full run starts from empty state; the incremental run lands the next day's new and changed",
         "files and runs again with as_of one day later. Peak memory is the process's resident set.",
+        "What holds the ratios back, measured: [PROFILE.md](PROFILE.md).",
         "",
         "| scale | history | landed | floor | full run | incremental run | full ÷ floor | incr. ÷ full"
         " | peak | warehouse |",

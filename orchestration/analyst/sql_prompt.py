@@ -246,7 +246,9 @@ def _dot_command(session: WarehouseSession, command: str, output_format: str) ->
     try:
         if name == ".tables":
             result = session.query(
-                "SELECT schema_name, table_name, comment FROM duckdb_tables() ORDER BY ALL"
+                "SELECT schema_name, table_name AS name, 'table' AS kind, comment FROM duckdb_tables()"
+                " UNION ALL SELECT schema_name, view_name, 'view', comment FROM duckdb_views()"
+                " WHERE NOT internal ORDER BY ALL"
             )
             write_result(result, output_format, sys.stdout)
         elif name == ".schema" and argument:

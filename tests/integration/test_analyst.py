@@ -240,3 +240,15 @@ def test_docs_site_documents_the_published_tables_and_the_run_records(demo):
     assert runs["columns"]["outcome"]["description"].startswith("published, blocked")
     described = manifest["nodes"]["model.vmo.scorecard_initiatives"]["columns"]
     assert all(column["description"] for column in described.values())
+
+
+def test_dot_tables_lists_the_published_views_beside_the_tables(demo, capsys):
+    from orchestration.analyst.sql_prompt import _dot_command
+
+    session = WarehouseSession(demo.settings.warehouse)
+    try:
+        _dot_command(session, ".tables", "csv")
+    finally:
+        session.close()
+    listed = capsys.readouterr().out
+    assert "analytics,kpi_evidence,view," in listed and "analytics,kpi_values,table," in listed

@@ -8,11 +8,7 @@
 with landed as (
     select landed.*
     from {{ ref('stg_segment__track_events') }} as landed
-    {% if is_incremental() %}
-        left join (select distinct _file, _run_id from {{ this }}) as seen
-            on seen._file = landed._file and seen._run_id = landed._run_id
-        where seen._file is null
-    {% endif %}
+    {{ only_unseen_file_versions('landed') }}
 ),
 
 first_copies as (

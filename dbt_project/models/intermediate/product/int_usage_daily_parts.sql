@@ -14,9 +14,5 @@ select
     events._file,
     events._run_id
 from {{ ref('int_track_events') }} as events
-{% if is_incremental() %}
-    left join (select distinct _file, _run_id from {{ this }}) as seen
-        on seen._file = events._file and seen._run_id = events._run_id
-    where seen._file is null
-{% endif %}
+{{ only_unseen_file_versions('events') }}
 group by all
