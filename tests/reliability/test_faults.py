@@ -139,7 +139,10 @@ def small_disk():
     mounted = []
 
     def mount(folder: Path, size: int) -> None:
-        subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)], check=True)
+        command = ["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(folder)]
+        done = subprocess.run(command, capture_output=True, text=True)
+        if done.returncode != 0:  # a container without the right to mount
+            pytest.skip(f"cannot mount a small filesystem here: {done.stderr.strip()}")
         mounted.append(folder)
 
     def unmount(folder: Path) -> None:
