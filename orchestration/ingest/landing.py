@@ -251,6 +251,13 @@ def _load_if_new(
 
 
 def _forget_earlier_version(connection, source: str, path: Path, raw_table: str | None) -> None:
+    (earlier,) = fetch_one(
+        connection,
+        "SELECT count(*) FROM ingest.landed_files WHERE source = ? AND file = ?",
+        [source, str(path)],
+    )
+    if not earlier:
+        return  # the usual case: a new file, nothing of it in raw (no scan of a large raw table)
     if raw_table is not None:
         connection.execute(f"DELETE FROM raw.{q(raw_table)} WHERE _file = ?", [str(path)])
     connection.execute("DELETE FROM ingest.quarantine WHERE source = ? AND file = ?", [source, str(path)])
