@@ -139,3 +139,20 @@ def kpi_values_digest(warehouse: Path) -> str:
     for row in rows:
         digest.update(repr(row).encode())
     return digest.hexdigest()
+
+
+def kpi_values_differences(first: Path, second: Path, limit: int = 6) -> list[tuple]:
+    """Rows of kpi_values in one warehouse and not the other (for a failing digest comparison)."""
+    connection = duckdb.connect()
+    try:
+        connection.execute(f"ATTACH '{first}' AS first (READ_ONLY)")
+        connection.execute(f"ATTACH '{second}' AS second (READ_ONLY)")
+        return connection.execute(
+            "SELECT 'first' AS side, * FROM (SELECT * FROM first.analytics.kpi_values"
+            " EXCEPT SELECT * FROM second.analytics.kpi_values)"
+            " UNION ALL SELECT 'second', * FROM (SELECT * FROM second.analytics.kpi_values"
+            " EXCEPT SELECT * FROM first.analytics.kpi_values) ORDER BY 2, 3, 4, 5, 6, 1 LIMIT ?",
+            [limit],
+        ).fetchall()
+    finally:
+        connection.close()

@@ -58,7 +58,9 @@ select
     entity_id,
     'quarter' as period_grain,
     quarter_start as period_start,
-    avg(attainment) as value,
+    -- Summed in a fixed order: a sum of doubles depends on the order a parallel aggregate adds
+    -- them in, and the same files must give the same value to the last bit.
+    avg(attainment order by attainment) as value,
     cast(null as double) as numerator,
     cast(null as double) as denominator,
     count(*) as sample_size
