@@ -144,6 +144,19 @@ class Landing:
         raw = self.rows(f'SELECT count(*) FROM raw."{table}" WHERE _file = ?', [str(path)])[0][0]
         return loaded, quarantined, reasons, raw
 
+    def assert_each_record_accounted_for(
+        self, path: Path, table: str, expected: list[str | None], tried: dict[str, int]
+    ) -> None:
+        """Every record of the file loaded (expected None) or quarantined with its expected reason
+        and record number, and the ledger saying so; adds the file to the `tried` figures."""
+        loaded, quarantined, reasons, raw = self.accounting(path, table)
+        assert (loaded, quarantined) == (expected.count(None), len(expected) - expected.count(None))
+        assert raw == loaded
+        assert reasons == [(n + 1, code) for n, code in enumerate(expected) if code]
+        tried["files"] += 1
+        tried["records"] += len(expected)
+        tried["quarantined"] += quarantined
+
 
 # -- CSV sources ------------------------------------------------------------------------------
 
@@ -226,10 +239,7 @@ def test_csv_records_are_loaded_or_quarantined_with_the_first_rule_they_break(
         try:
             path = _land_csv(landing, contract, text)
             landing.ingest()
-            loaded, quarantined, reasons, raw = landing.accounting(path, contract.table)
-            assert (loaded, quarantined) == (expected.count(None), len(expected) - expected.count(None))
-            assert raw == loaded
-            assert reasons == [(n + 1, code) for n, code in enumerate(expected) if code]
+            landing.assert_each_record_accounted_for(path, contract.table, expected, tried)
             # Good records load with their text as landed (trimmed of spaces, empty = null).
             text_columns = [c.name for c in columns if c.kind == "text" and not c.references]
             if text_columns:
@@ -254,14 +264,11 @@ def test_csv_records_are_loaded_or_quarantined_with_the_first_rule_they_break(
                     if code is None
                 ]
                 assert got == want
-            tried["files"] += 1
-            tried["records"] += len(expected)
-            tried["quarantined"] += quarantined
         finally:
             landing.close()
 
     check()
-    figures(**{f"{k}": v for k, v in tried.items()}, rows_lost=0)
+    figures(**tried, rows_lost=0)
 
 
 # -- Byte-level damage to any file --------------------------------------------------------------
@@ -424,10 +431,7 @@ def test_event_lines_are_loaded_or_quarantined_with_their_reason(suffix, long_va
             path.parent.mkdir(parents=True)
             path.write_bytes(gzip.compress(body) if suffix.endswith(".gz") else body)
             landing.ingest()
-            loaded, quarantined, reasons, raw = landing.accounting(path, "product_events")
-            assert (loaded, quarantined) == (expected.count(None), len(expected) - expected.count(None))
-            assert raw == loaded
-            assert reasons == [(n + 1, code) for n, code in enumerate(expected) if code]
+            landing.assert_each_record_accounted_for(path, "product_events", expected, tried)
             features = landing.rows(
                 "SELECT feature FROM raw.product_events WHERE _file = ? AND message_id IS NOT NULL"
                 " ORDER BY _record",
@@ -443,9 +447,6 @@ def test_event_lines_are_loaded_or_quarantined_with_their_reason(suffix, long_va
                 if code is None and json.loads(text).get("messageId")
             ]
             assert [f for (f,) in features] == [_trimmed(w) if w else None for w in want]
-            tried["files"] += 1
-            tried["records"] += len(expected)
-            tried["quarantined"] += quarantined
         finally:
             landing.close()
 
