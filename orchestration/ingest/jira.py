@@ -62,9 +62,9 @@ def load_jira_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: st
         stage_json_lines(connection, path, "landing_lines")
         connection.execute(
             "CREATE OR REPLACE TEMP TABLE landing_issues AS SELECT _record, line AS _text, is_object,"
-            " CASE WHEN is_object THEN line::JSON END AS issue FROM landing_lines"
+            " CASE WHEN is_object THEN payload END AS issue FROM landing_lines"
         )
-        connection.execute("DROP TABLE landing_lines")
+        connection.execute("DROP VIEW landing_lines")
     else:
         problem = _stage_document(connection, path)
         if problem:
