@@ -43,7 +43,9 @@ class Settings:
     # The latest day's event volume, as a multiple of the trailing median, that is normal.
     volume_band: tuple[float, float] = (0.5, 2.0)
     duckdb_threads: int = 2
-    duckdb_memory_limit: str = "4GB"
+    # DuckDB's own buffers; Python, Dagster and dbt's manifest come on top of it, so 3 GB keeps
+    # a whole run within the 4 GiB a small machine can give it (bench/RESULTS.md measures it).
+    duckdb_memory_limit: str = "3GB"
     # The vmo.toml these settings were read from, if any (passed on to Dagster runs).
     config_file: Path | None = None
 

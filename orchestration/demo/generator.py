@@ -150,8 +150,12 @@ def _jira_time(moment: dt.datetime, offset_minutes: int) -> str:
 
 
 class _DemoOrganisation:
-    def __init__(self, scale: Scale, seed: int, start: dt.date, end: dt.date):
+    def __init__(self, scale: Scale, seed: int, start: dt.date, end: dt.date, horizon: dt.date | None = None):
         self.scale, self.seed, self.start, self.end = scale, seed, start, end
+        # The plan (initiatives, their schedules, how users come and go) spans start..horizon;
+        # the export shows it up to `end`. Two exports with the same horizon are one history
+        # seen on two days: the later one only adds what happened in between.
+        self.horizon = max(horizon or end, end)
         self.rng = random.Random(seed)
         self.portfolios: list[dict] = []
         self.products: list[dict] = []
@@ -198,7 +202,7 @@ class _DemoOrganisation:
         late_launch = self.products[len(self.products) // 2]
         late_launch["launched_on"] = self.start + dt.timedelta(days=60)
 
-        span = (self.end - self.start).days
+        span = (self.horizon - self.start).days
         number = 0
         for product in self.products:
             epic_counter = 0
@@ -476,13 +480,18 @@ class _DemoOrganisation:
                 )
         if ini.actual_start is None:
             return issues
+        rng = random.Random(f"{self.seed}-{ini.initiative_id}-issues")
         work_end = min(ini.actual_end or self.end, self.end)
-        window = max((work_end - ini.actual_start).days, 1)
+        # Work is created across the planned delivery window, whatever day the export shows.
+        window = max((min(ini.actual_end or self.horizon, self.horizon) - ini.actual_start).days, 1)
         count = max(3, round(scale.issues_per_initiative * rng.uniform(0.8, 1.2)))
         stories: list[str] = []
         for _ in range(count):
             counters[prefix] += 1
             key = f"{prefix}-{counters[prefix]}"
+            # Each issue draws from its own stream: an issue left out because it is created
+            # after `end` does not change the draws of the issues after it.
+            rng = random.Random(f"{self.seed}-{key}")
             # Most work is in the backlog by the start (baseline scope); some is added later
             # (scope creep, more of it for late initiatives). Either way, work is picked up
             # across the whole delivery window.
@@ -504,7 +513,7 @@ class _DemoOrganisation:
             if kind == "Sub-task" and parent is None:
                 kind = "Task"
             points = None if rng.random() < 0.1 else rng.choice([1, 2, 3, 5, 8])
-            histories = self._lifecycle(created, picked_up, ini, work_end)
+            histories = self._lifecycle(created, picked_up, ini, work_end, rng)
             fields_parent = parent or (epic if team_managed else None)
             epic_link = None if (team_managed or parent) else epic
             issues.append(
@@ -526,11 +535,10 @@ class _DemoOrganisation:
         return issues
 
     def _lifecycle(
-        self, created: dt.datetime, picked_up: dt.date, ini: Initiative, work_end: dt.date
+        self, created: dt.datetime, picked_up: dt.date, ini: Initiative, work_end: dt.date, rng: random.Random
     ) -> list[tuple]:
         """Status transitions (time, from, to) from the day the work is picked up, cut at the end
         of the generated range."""
-        rng = self.rng
         finished = ini.actual_end is not None
         transitions = []
         moment = max(created, dt.datetime.combine(picked_up, created.timetz()))
@@ -614,7 +622,7 @@ class _DemoOrganisation:
 
     # --- product/events/ ---------------------------------------------------------------------
     def write_events(self, out: Path) -> dict[str, int]:
-        rng, scale = self.rng, self.scale
+        scale = self.scale
         folder = out / "product" / "events"
         folder.mkdir(parents=True, exist_ok=True)
         features: dict[str, list[tuple[dt.date, float, Initiative]]] = defaultdict(list)
@@ -632,10 +640,13 @@ class _DemoOrganisation:
             ]
         files: dict[dt.date, list[str]] = defaultdict(list)
         written = 0
-        span = (self.end - self.start).days
+        span = (self.horizon - self.start).days
         counter = 0
         total = 0
         for day in _day_range(self.start, self.end):
+            # A day's events draw from the day's own stream: the same day of one history is
+            # the same whatever day the export is taken.
+            rng = random.Random(f"{self.seed}-events-{day}")
             weekday = 0.6 if day.weekday() >= 5 else 1.0
             for product in self.products:
                 if product["launched_on"] > day:
@@ -749,14 +760,17 @@ def generate(
     start: dt.date | None = None,
     end: dt.date | None = None,
     bad_records: bool = False,
+    horizon: dt.date | None = None,
 ) -> GenerationSummary:
-    """Write a landing folder for a demo organisation; deterministic for (scale, seed, start, end)."""
+    """Write a landing folder for a demo organisation; deterministic for (scale, seed, start, end,
+    horizon). The history is planned up to `horizon` (default: `end`) and exported up to `end`:
+    the exports of two days with one horizon differ only by what happened in between."""
     chosen = SCALES[scale]
     end = end or dt.datetime.now(dt.UTC).date()
     start = start or (end.replace(day=1) - dt.timedelta(days=30 * chosen.default_months)).replace(day=1)
     if start >= end:
         raise ValueError(f"--start {start} must be before --end {end}")
-    org = _DemoOrganisation(chosen, seed, start, end)
+    org = _DemoOrganisation(chosen, seed, start, end, horizon)
     records = {
         **org.write_portfolio(out),
         **write_finance(org, out, seed),

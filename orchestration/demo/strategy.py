@@ -73,12 +73,14 @@ def write_strategy(org, out: Path, seed: int) -> dict[str, int]:
                     launched.isoformat() if launched else None,
                 ]
             )
-    span = (org.end - org.start).days
+    span = (org.horizon - org.start).days
     for n in range(len(org.initiatives)):  # ideas that go nowhere, and a few without a product
         submitted = org.start + dt.timedelta(days=rng.randint(0, span))
         stage = rng.choice(["proposed", "rejected", "rejected", "approved"])
         decided = submitted + dt.timedelta(days=rng.randint(5, 40))
         product_id = None if n % 5 == 0 else rng.choice(org.products)["product_id"]
+        if submitted > org.end:
+            continue  # planned, not yet submitted on the day exported
         ideas.append(
             [
                 f"IDEA-X{n + 1:03d}",
