@@ -1,7 +1,11 @@
 """What every source shares: finding landed files, the ledger of files seen, and quarantine.
 
 A landed file is loaded once: the ledger (`ingest.landed_files` in the working database) keys
-it by source and sha256, so a re-run or a second copy of the same bytes adds nothing. Each file
+it by source and sha256, so a re-run or a second copy of the same bytes adds nothing. A file
+the ledger already holds under its path, inode, size and modification time is not read again
+(the quick check of make and rsync): a run costs what landed since the last one, not a hash of
+the whole history. A rewrite that keeps all four is not noticed; an export written anew gets a
+new modification time, and one moved into place a new inode. Each file
 is loaded in one transaction together with its quarantined records and its ledger row, so a
 run killed mid-file leaves no trace of that file and the next run loads it whole.
 
@@ -48,6 +52,9 @@ CREATE TABLE IF NOT EXISTS ingest.landed_files (
     rows_loaded BIGINT NOT NULL, rows_quarantined BIGINT NOT NULL, run_id VARCHAR NOT NULL,
     landed_at TIMESTAMPTZ NOT NULL DEFAULT now(), duplicate_of VARCHAR
 );
+ALTER TABLE ingest.landed_files ADD COLUMN IF NOT EXISTS file_inode BIGINT;
+ALTER TABLE ingest.landed_files ADD COLUMN IF NOT EXISTS file_size BIGINT;
+ALTER TABLE ingest.landed_files ADD COLUMN IF NOT EXISTS file_mtime_ns BIGINT;
 CREATE TABLE IF NOT EXISTS ingest.quarantine (
     run_id VARCHAR NOT NULL, source VARCHAR NOT NULL, file VARCHAR NOT NULL,
     record_number BIGINT, record VARCHAR, reason_code VARCHAR NOT NULL, detail VARCHAR
@@ -172,18 +179,31 @@ def load_new_files(
     transaction, so the raw tables hold the landing folder as it is now.
     """
     root = landing_dir.resolve()
+    unchanged = _landed_identities(connection, source)
     results = []
     for path in files:
         if not path.resolve().is_relative_to(root):
             results += _refuse(connection, run_id, source, path)
             continue
         try:
+            if (str(path), *_identity(path)) in unchanged:
+                continue  # landed before and untouched since
             results += _load_if_new(connection, run_id, source, path, load_one, raw_table)
         except (FileMoved, FileNotFoundError):
             what = "changed" if path.exists() else "vanished"
             reason = f"{what} while this run read it; the next run loads it"
             results.append(FileResult(source, path, 0, 0, skipped=reason))
     return results
+
+
+def _landed_identities(connection, source: str) -> set[tuple[str, int, int, int]]:
+    """(file, inode, size, mtime_ns) of every file of the source in the ledger."""
+    rows = connection.execute(
+        "SELECT file, file_inode, file_size, file_mtime_ns FROM ingest.landed_files"
+        " WHERE source = ? AND file_inode IS NOT NULL",
+        [source],
+    ).fetchall()
+    return set(rows)
 
 
 def _refuse(connection, run_id: str, source: str, path: Path) -> list[FileResult]:
@@ -218,7 +238,14 @@ def _load_if_new(
     seen = already_landed(connection, source, digest)
     original = seen[0] if seen else None
     if original == str(path):
-        return []  # seen before: incremental runs skip it
+        # Seen before, only touched since (or landed before the ledger kept identities): the
+        # ledger takes its identity now, so the next run need not hash it again.
+        connection.execute(
+            "UPDATE ingest.landed_files SET file_inode = ?, file_size = ?, file_mtime_ns = ?"
+            " WHERE source = ? AND file = ?",
+            [*before, source, str(path)],
+        )
+        return []
     connection.execute("BEGIN TRANSACTION")
     try:
         _forget_earlier_version(connection, source, path, raw_table)
@@ -239,9 +266,9 @@ def _load_if_new(
         _raise_if_moved(path, before)
         failpoint("ingest.file")
         connection.execute(
-            "INSERT INTO ingest.landed_files (source, file, sha256, rows_loaded, rows_quarantined,"
-            " run_id, duplicate_of) VALUES (?, ?, ?, ?, ?, ?, ?)",
-            [source, str(path), digest, loaded, quarantined, run_id, original],
+            "INSERT INTO ingest.landed_files (source, file, sha256, rows_loaded, rows_quarantined, run_id,"
+            " duplicate_of, file_inode, file_size, file_mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            [source, str(path), digest, loaded, quarantined, run_id, original, *before],
         )
         connection.execute("COMMIT")
     except BaseException:

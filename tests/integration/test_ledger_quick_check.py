@@ -1,0 +1,92 @@
+"""The ledger's quick check: a landed file untouched since it was loaded is not read again, and
+one rewritten under its name is read, hashed and replaces its earlier version."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from orchestration.ingest import events, landing
+from tests.conftest import write_jsonl
+
+
+def _event(number: int) -> dict:
+    return {
+        "type": "track",
+        "messageId": f"m-{number}",
+        "userId": "u-1",
+        "timestamp": f"2025-01-01T10:00:{number:02d}Z",
+        "properties": {"product_id": "P1"},
+    }
+
+
+class Ingest:
+    """load_new_files on one landing folder of events, counting the files it hashes."""
+
+    def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch):
+        self.root = root
+        self.connection = duckdb.connect()
+        landing.ensure_ledger(self.connection)
+        self.connection.execute(events.RAW_DDL)
+        self.hashed: list[str] = []
+        real = landing.sha256_of
+
+        def counting(path: Path) -> str:
+            self.hashed.append(path.name)
+            return real(path)
+
+        monkeypatch.setattr(landing, "sha256_of", counting)
+
+    def run(self) -> list[landing.FileResult]:
+        self.hashed.clear()
+        files = landing.landed_files(self.root, events.FOLDER, events.SUFFIXES)
+        return landing.load_new_files(
+            self.connection,
+            "run",
+            events.SOURCE,
+            files,
+            lambda connection, path: events.load_events_file(connection, path, "run"),
+            self.root,
+            "product_events",
+        )
+
+    def message_ids(self) -> list[str]:
+        rows = self.connection.execute("SELECT message_id FROM raw.product_events ORDER BY 1").fetchall()
+        return [row[0] for row in rows]
+
+
+def test_untouched_files_are_not_read_again_and_rewritten_ones_replace_their_version(tmp_path, monkeypatch):
+    root = tmp_path / "landing"
+    day_one, day_two = root / "product/events/d1.jsonl", root / "product/events/d2.jsonl"
+    write_jsonl(day_one, [_event(1), _event(2)])
+    write_jsonl(day_two, [_event(3)])
+    ingest = Ingest(root, monkeypatch)
+
+    assert [(r.file.name, r.rows_loaded) for r in ingest.run()] == [("d1.jsonl", 2), ("d2.jsonl", 1)]
+    assert sorted(ingest.hashed) == ["d1.jsonl", "d2.jsonl"]
+
+    # Nothing changed: nothing is hashed, nothing loaded.
+    assert ingest.run() == []
+    assert ingest.hashed == []
+
+    # d1 rewritten under its name (a later modification time): read again, and its new version
+    # replaces the old one; d2 is not touched.
+    write_jsonl(day_one, [_event(1), _event(2), _event(4)])
+    stat = day_one.stat()
+    os.utime(day_one, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert [(r.file.name, r.rows_loaded) for r in ingest.run()] == [("d1.jsonl", 3)]
+    assert ingest.hashed == ["d1.jsonl"]
+    assert ingest.message_ids() == ["m-1", "m-2", "m-3", "m-4"]
+
+    # d2 only touched: hashed once, recognised by its bytes, and its new identity recorded so
+    # that the run after does not hash it again.
+    stat = day_two.stat()
+    os.utime(day_two, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert ingest.run() == []
+    assert ingest.hashed == ["d2.jsonl"]
+    assert ingest.run() == []
+    assert ingest.hashed == []
+    assert ingest.message_ids() == ["m-1", "m-2", "m-3", "m-4"]
