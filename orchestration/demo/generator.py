@@ -457,7 +457,7 @@ class _DemoOrganisation:
         return {"jira_files": files, "jira_issues": issues}
 
     def _initiative_issues(self, ini: Initiative, product: dict, counters: dict[str, int]) -> list[dict]:
-        rng, scale = self.rng, self.scale
+        scale = self.scale
         prefix, offset = product["project_key"], product["offset"]
         team_managed = product["index"] % 2 == 0
         issues = []
@@ -476,6 +476,7 @@ class _DemoOrganisation:
                         None,
                         offset,
                         None,
+                        random.Random(f"{self.seed}-{epic}"),
                     )
                 )
         if ini.actual_start is None:
@@ -528,6 +529,7 @@ class _DemoOrganisation:
                     epic_link,
                     offset,
                     points,
+                    rng,
                 )
             )
             if kind == "Story":
@@ -564,7 +566,7 @@ class _DemoOrganisation:
         end_of_range = dt.datetime.combine(self.end, dt.time.max, dt.UTC)
         return [t for t in transitions if max(t[0], created) <= end_of_range and t[0] >= created]
 
-    def _issue(self, key, project, kind, summary, created, histories, parent, epic_link, offset, points):
+    def _issue(self, key, project, kind, summary, created, histories, parent, epic_link, offset, points, rng):
         status = histories[-1][2] if histories else "To Do"
         done_times = [t for t, _, to in histories if to == "Done"]
         updated = histories[-1][0] if histories else created
@@ -580,7 +582,7 @@ class _DemoOrganisation:
             "created": _jira_time(created, offset),
             "updated": _jira_time(updated, offset),
             "resolutiondate": _jira_time(done_times[-1], offset) if status == "Done" else None,
-            "priority": {"name": self.rng.choice(["Low", "Medium", "Medium", "High"])},
+            "priority": {"name": rng.choice(["Low", "Medium", "Medium", "High"])},
             "labels": [],
             "customfield_10016": points,
             "customfield_10014": epic_link,
