@@ -43,9 +43,10 @@ class Settings:
     # The latest day's event volume, as a multiple of the trailing median, that is normal.
     volume_band: tuple[float, float] = (0.5, 2.0)
     duckdb_threads: int = 2
-    # DuckDB's own buffers; Python, Dagster and dbt's manifest come on top of it, so 3 GB keeps
-    # a whole run within the 4 GiB a small machine can give it (bench/RESULTS.md measures it).
-    duckdb_memory_limit: str = "3GB"
+    # DuckDB's buffers in each process of a run: while dbt builds, its DuckDB holds up to this
+    # and the Dagster process beside it ~1 GiB more at L, so 2.5 GB keeps a whole run within 4 GiB
+    # (bench/RESULTS.md measures the two together). Spills go to the state folder's tmp/.
+    duckdb_memory_limit: str = "2.5GB"
     # The vmo.toml these settings were read from, if any (passed on to Dagster runs).
     config_file: Path | None = None
 
