@@ -67,7 +67,6 @@ def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     # profiles.yml reads these; the dbt subprocess inherits the environment.
     os.environ["VMO_WORK_DB"] = str(settings.work_db)
     os.environ["VMO_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
-    os.environ["VMO_DUCKDB_TEMP_DIRECTORY"] = str(settings.state_dir / "tmp")
     os.environ["VMO_DUCKDB_THREADS"] = str(settings.duckdb_threads)
     arguments = ["build", "--vars", json.dumps(settings.dbt_vars()), "--exclude-resource-type", "unit_test"]
     invocation = dbt.cli(arguments, context=context, raise_on_error=False)
