@@ -324,7 +324,8 @@ def render_results(folder: Path) -> str:
         "Measured by `uv run python bench/pipeline_scale.py --scale S|M|L` (see its docstring). The floor",
         "is DuckDB alone reading every landed file once, with the ingest's readers and threads; the",
         "full run starts from empty state; the incremental run lands the next day's new and changed",
-        "files and runs again with as_of one day later. Peak memory is the process's resident set.",
+        "files and runs again with as_of one day later. Peak memory is the resident set of the run's",
+        "processes together (the pipeline and dbt's child process), sampled every 0.1 s.",
         "What holds the ratios back, measured: [PROFILE.md](PROFILE.md).",
         "",
         "| scale | history | landed | floor | full run | incremental run | full ÷ floor | incr. ÷ full"
