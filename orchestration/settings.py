@@ -44,10 +44,10 @@ class Settings:
     volume_band: tuple[float, float] = (0.5, 2.0)
     duckdb_threads: int = 2
     # DuckDB's buffers in each process of a run: while dbt builds, its DuckDB holds up to this
-    # and the Dagster process beside it ~1 GiB more at L, so 2.5 GB keeps a whole run within 4 GiB
-    # (bench/RESULTS.md measures the two together). Spills stay in the state folder: the ingest's
-    # in tmp/, dbt's beside the working database (dbt-duckdb sets its settings on every cursor,
-    # and DuckDB refuses a new temp directory once one has been used).
+    # and the Dagster process beside it ~1 GiB more. At L the two together peaked at 4.43 GiB
+    # (bench/RESULTS.md); 2 GB fails the ingest of gzip events (bench/PROFILE.md). Spills stay in
+    # the state folder: the ingest's in tmp/, dbt's beside the working database (dbt-duckdb sets
+    # its settings on every cursor, and DuckDB refuses a new temp directory once one was used).
     duckdb_memory_limit: str = "2.5GB"
     # The vmo.toml these settings were read from, if any (passed on to Dagster runs).
     config_file: Path | None = None
