@@ -186,9 +186,10 @@ def load_new_files(
             results += _refuse(connection, run_id, source, path)
             continue
         try:
-            if (str(path), *_identity(path)) in unchanged:
+            before = _identity(path)
+            if (str(path), *before) in unchanged:
                 continue  # landed before and untouched since
-            results += _load_if_new(connection, run_id, source, path, load_one, raw_table)
+            results += _load_if_new(connection, run_id, source, path, before, load_one, raw_table)
         except (FileMoved, FileNotFoundError):
             what = "changed" if path.exists() else "vanished"
             reason = f"{what} while this run read it; the next run loads it"
@@ -231,9 +232,15 @@ def _refuse(connection, run_id: str, source: str, path: Path) -> list[FileResult
 
 
 def _load_if_new(
-    connection, run_id: str, source: str, path: Path, load_one: Callable, raw_table: str | None
+    connection,
+    run_id: str,
+    source: str,
+    path: Path,
+    before: tuple[int, int, int],
+    load_one: Callable,
+    raw_table: str | None,
 ) -> list[FileResult]:
-    before = _identity(path)
+    """`before`: the file's identity, taken before any of its bytes were read."""
     digest = sha256_of(path)
     seen = already_landed(connection, source, digest)
     original = seen[0] if seen else None
