@@ -17,8 +17,8 @@ from orchestration.dbt import vmo_dbt_models
 from orchestration.faults import failpoint
 from orchestration.resources import PipelineResource
 from orchestration.settings import Settings
+from orchestration.warehouse import limit_resources, quote_literal
 from orchestration.warehouse import quote_identifier as q
-from orchestration.warehouse import quote_literal
 
 PUBLISHED_SCHEMAS = ("analytics",)
 
@@ -28,6 +28,7 @@ def build_publishable_copy(settings: Settings, target: Path) -> dict[str, int]:
     target.unlink(missing_ok=True)
     connection = duckdb.connect(str(target))
     try:
+        limit_resources(connection, settings)
         connection.execute(f"ATTACH {quote_literal(str(settings.work_db))} AS work (READ_ONLY)")
         tables = connection.execute(
             "SELECT schema_name, table_name, comment FROM duckdb_tables()"

@@ -18,7 +18,7 @@ from expectations.framework import BLOCKING, CheckedFrame, CheckRun
 from orchestration import run_records
 from orchestration.faults import failpoint
 from orchestration.resources import PipelineResource
-from orchestration.warehouse import read_only_connection
+from orchestration.warehouse import limit_resources, read_only_connection
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -139,6 +139,7 @@ def run_suite(run: CheckRun, suite: list[CheckedFrame]) -> list[ExpectationOutco
     outcomes = []
     connection = read_only_connection(run.settings.work_db)
     try:
+        limit_resources(connection, run.settings)
         for frame in suite:
             data = connection.execute(frame.sql, frame.params(run)).df()
             outcomes += validate_frame(frame, data, run)

@@ -43,12 +43,11 @@ class Settings:
     # The latest day's event volume, as a multiple of the trailing median, that is normal.
     volume_band: tuple[float, float] = (0.5, 2.0)
     duckdb_threads: int = 2
-    # DuckDB's buffers in each process of a run: while dbt builds, its DuckDB holds up to this
-    # and the Dagster process beside it ~1 GiB more. At L the two together peaked at 4.43 GiB
-    # (bench/RESULTS.md); 2 GB fails the ingest of gzip events (bench/PROFILE.md). Spills stay in
-    # the state folder: the ingest's in tmp/, dbt's beside the working database (dbt-duckdb sets
-    # its settings on every cursor, and DuckDB refuses a new temp directory once one was used).
-    duckdb_memory_limit: str = "2.5GB"
+    # DuckDB's buffers, for each connection of a run (ingest, dbt, checks, publish); dbt runs in a
+    # child process beside the Dagster one. Spills stay in the state folder: the ingest's in
+    # tmp/, dbt's beside the working database (dbt-duckdb sets its settings on every cursor, and
+    # DuckDB refuses a new temp directory once one was used). Measured at L: bench/RESULTS.md.
+    duckdb_memory_limit: str = "2GB"
     # The vmo.toml these settings were read from, if any (passed on to Dagster runs).
     config_file: Path | None = None
 

@@ -6,16 +6,23 @@ not JSON is kept and quarantined as `bad_json` rather than skipped or failing th
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import duckdb
 
 from orchestration.warehouse import quote_literal
 
+# The longest line a JSON Lines file may hold; a longer one makes the file unreadable, and it is
+# quarantined whole. 32 MiB is a thousand times Segment's 32 KB limit on an event. It is also a
+# memory bound: for gzip input DuckDB's reader asks for a buffer of 16 lines' size, which at the
+# former 128 MiB was a 2 GiB block and failed a run held to a 2 GB memory limit (bench/PROFILE.md).
+MAX_LINE_BYTES = 32 * 1024 * 1024
+
 # No valid JSON text holds a raw 0x01 byte, so it never splits a line.
 _LINE_READER = (
     "read_csv(?, columns = {'line': 'VARCHAR'}, header = false, delim = chr(1), quote = '',"
-    " escape = '', auto_detect = false, strict_mode = false, max_line_size = 134217728,"
+    f" escape = '', auto_detect = false, strict_mode = false, max_line_size = {MAX_LINE_BYTES},"
     " compression = 'auto', encoding = 'utf-8')"
 )
 
@@ -39,6 +46,16 @@ def stage_json_lines(connection: duckdb.DuckDBPyConnection, path: Path, view: st
         # line as trim() does: 5 times cheaper on a large file.
         f" FROM {reader} WHERE NOT regexp_full_match(coalesce(line, ''), '\\p{{Zs}}*'))"
     )
+
+
+def read_error_detail(error: Exception) -> str:
+    """The first line of a reader's error, except for a JSON line over MAX_LINE_BYTES, which
+    DuckDB reports as a CSV error: say which line and which rule instead."""
+    message = str(error)
+    too_long = re.search(r"CSV Error on Line: (\d+).*Maximum line size", message, re.DOTALL)
+    if too_long:
+        return f"line {too_long.group(1)} is longer than the {MAX_LINE_BYTES} bytes a JSON line may hold"
+    return message.splitlines()[0] if message else type(error).__name__
 
 
 def read_json_document(connection: duckdb.DuckDBPyConnection, path: Path) -> str:

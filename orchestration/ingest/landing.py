@@ -26,6 +26,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.faults import failpoint
+from orchestration.ingest.json_files import read_error_detail
 from orchestration.warehouse import fetch_one
 from orchestration.warehouse import quote_identifier as q
 
@@ -315,7 +316,7 @@ def _quarantine_whole(connection, run_id: str, source: str, path: Path, error: E
     if isinstance(error, UnreadableFile):
         detail, records = error.detail, error.records
     else:
-        detail, records = str(error).splitlines()[0], count_records(path)
+        detail, records = read_error_detail(error), count_records(path)
     quarantine_file(connection, run_id, source, path, "unparseable_file", detail)
     return records
 

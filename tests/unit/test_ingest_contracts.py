@@ -16,6 +16,7 @@ import pytest
 
 from orchestration.ingest import sources
 from orchestration.ingest.contracts import CSV_FOLDERS
+from orchestration.ingest.json_files import MAX_LINE_BYTES
 from orchestration.settings import load_settings
 from orchestration.warehouse import work_connection
 from tests.conftest import write_csv, write_jsonl
@@ -324,6 +325,25 @@ def test_events_jsonl_gzip_parquet(tmp_path):
         ("p1", "P1", None, "u1"),
         ("s1", "P1", "y", "a1"),
     ]
+
+
+def test_a_json_line_over_the_size_limit_quarantines_its_file_and_says_which_line(tmp_path):
+    folder = tmp_path / "landing/product/events"
+    huge = _event("h2", properties={"product_id": "P1", "note": "x" * MAX_LINE_BYTES})
+    lines = [json.dumps(_event("h1")), json.dumps(huge), json.dumps(_event("h3"))]
+    (folder / "h.jsonl.gz").parent.mkdir(parents=True)
+    (folder / "h.jsonl.gz").write_bytes(gzip.compress("\n".join(lines).encode(), compresslevel=1))
+    write_jsonl(folder / "ok.jsonl", [_event("k1")])
+    _counts, quarantine, ledger = ingest(tmp_path / "landing", tmp_path)
+    assert [row[1:] for row in quarantine] == [
+        (
+            "h.jsonl.gz",
+            None,
+            "unparseable_file",
+            f"line 2 is longer than the {MAX_LINE_BYTES} bytes a JSON line may hold",
+        )
+    ]
+    assert ledger["h.jsonl.gz"] == (0, 3, False) and ledger["ok.jsonl"] == (1, 0, False)
 
 
 def test_the_same_file_twice_loads_once_and_reruns_load_nothing(tmp_path):
