@@ -1,14 +1,17 @@
 """An incremental run publishes exactly what a fresh run on the same landing folder publishes.
 
-Runs keep the event history (int_track_events, int_usage_daily_parts) and the raw tables from
-run to run; a new day's files, late events, resent messages and an export overwritten under
-its own name must leave the published KPI values equal, to the last bit, to those of a run
-that starts from nothing.
+Runs keep the event history (int_track_events, int_usage_daily_parts), the daily usage facts,
+the usage counts by period and the raw tables from run to run; a new day's files, late events,
+resent messages, an export overwritten under its own name, a product or initiative remapped
+and a run for an earlier day must leave the published KPI values equal, to the last bit, to
+those of a run that starts from nothing.
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import gzip
 import json
 
 from tests.conftest import day, kpi_values_differences, kpi_values_digest, query, run, settings_for
@@ -36,14 +39,54 @@ def _next_day(landing) -> dict[str, int]:
     changed[actual] = "2025-06-15"
     with milestones.open("w", newline="", encoding="utf-8") as handle:
         csv.writer(handle).writerows([header, *rows[:-1]])
+    # Remapped: a product moves to another portfolio, and an initiative takes another one's
+    # feature_keys, so usage already counted must be counted again for other entities.
+    _rewrite_csv(landing / "portfolio" / "products.csv", _move_second_product_to_the_last_portfolio)
+    used = _features_used(landing)
+    _rewrite_csv(landing / "portfolio" / "initiatives.csv", lambda rows: _swap_used_feature_keys(rows, used))
     return {"late": len(late), "resent": len(resent), "new": len(fresh)}
+
+
+def _rewrite_csv(path, change) -> None:
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    change(rows)
+    with path.open("w", newline="", encoding="utf-8") as handle:
+        writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
+        writer.writeheader()
+        writer.writerows(rows)
+
+
+def _move_second_product_to_the_last_portfolio(products: list[dict]) -> None:
+    assert products[1]["portfolio_id"] != products[-1]["portfolio_id"]
+    products[1]["portfolio_id"] = products[-1]["portfolio_id"]
+
+
+def _features_used(landing) -> set[str]:
+    """properties.feature of the events landed (the demo's damaged lines and files skipped)."""
+    used = set()
+    for path in (landing / "product" / "events").glob("*.jsonl*"):
+        data = path.read_bytes()
+        with contextlib.suppress(OSError, EOFError):
+            data = gzip.decompress(data) if path.suffix == ".gz" else data
+        for line in data.decode(errors="replace").splitlines():
+            with contextlib.suppress(ValueError, AttributeError, TypeError, KeyError):
+                used.add(json.loads(line)["properties"]["feature"])
+    return used
+
+
+def _swap_used_feature_keys(initiatives: list[dict], used: set[str]) -> None:
+    """Two initiatives of one product swap feature_keys, the first's features being in use."""
+    first = next(i for i in initiatives if used & set(i["feature_keys"].split(";")))
+    other = next(i for i in initiatives if i is not first and i["product_id"] == first["product_id"])
+    first["feature_keys"], other["feature_keys"] = other["feature_keys"], first["feature_keys"]
 
 
 def test_an_incremental_run_equals_a_fresh_run_on_the_same_files(tmp_path):
     from orchestration.demo.generator import generate
 
     landing = tmp_path / "landing"
-    generate(landing, "S", 11, day("2025-03-01"), day("2025-06-30"))
+    generate(landing, "S", 11, day("2025-01-01"), day("2025-06-30"))
     kept = settings_for(tmp_path / "kept", landing, "2025-06-30")
     assert run(kept).outcome == "published"
     before = kpi_values_digest(kept.warehouse)
@@ -61,3 +104,15 @@ def test_an_incremental_run_equals_a_fresh_run_on_the_same_files(tmp_path):
     for settings in (kept, fresh):
         rows = query(settings.work_db, "SELECT count(*), count(DISTINCT milestone_id) FROM raw.milestones")
         assert rows[0][0] == rows[0][1]
+
+    # The kept state run again for an earlier day: the usage counted after it must go, and the
+    # periods holding it be recounted, as a fresh run for that day counts them.
+    earlier_kept = settings_for(tmp_path / "kept", landing, "2025-05-20")
+    earlier_fresh = settings_for(tmp_path / "fresh-earlier", landing, "2025-05-20")
+    assert run(earlier_kept).outcome == run(earlier_fresh).outcome == "published"
+    assert kpi_values_digest(earlier_kept.warehouse) == kpi_values_digest(earlier_fresh.warehouse), (
+        kpi_values_differences(earlier_kept.warehouse, earlier_fresh.warehouse)
+    )
+    for table in ("fct_product_usage_daily", "fct_feature_usage_daily"):  # both hold usage to check
+        newest = query(earlier_kept.warehouse, f"SELECT max(activity_date) FROM analytics.{table}")[0][0]
+        assert newest is not None and newest <= day("2025-05-20"), table

@@ -1,0 +1,78 @@
+-- Distinct users and user-days of every entity in every month and quarter with usage: of a
+-- product, portfolio or the organisation, the users of its products (recounted at every level:
+-- a user of two products of a portfolio counts once for it); of an initiative, the users of its
+-- feature_keys on its own product. The counts behind active_users, stickiness and
+-- feature_adoption_rate.
+-- Incremental by entity and period: a run recounts only the entity-periods whose usage
+-- fingerprint changed (int_usage_period_fingerprints), reading the facts from the earliest
+-- such period on, rather than recounting years of users.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    pre_hook="{{ delete_usage_periods_out_of_date() }}",
+) }}
+
+with wanted as (
+    select f.entity_type, f.entity_id, f.period_grain, f.period_start, f.usage_fingerprint
+    from {{ ref('int_usage_period_fingerprints') }} as f
+    {% if is_incremental() %}
+        where not exists (
+            select 1 from {{ this }} as built
+            where built.entity_type = f.entity_type and built.entity_id = f.entity_id
+                and built.period_grain = f.period_grain and built.period_start = f.period_start
+        )
+    {% endif %}
+),
+
+initiative_features as (
+    select distinct initiative_id as entity_id, product_id, unnest(feature_keys) as feature
+    from {{ ref('dim_initiatives') }}
+),
+
+-- Per product, the first day any wanted period of an entity counting it begins.
+product_reads as (
+    select e.product_id, min(w.period_start) as read_from
+    from wanted as w
+    inner join {{ ref('int_product_entities') }} as e on e.entity_type = w.entity_type and e.entity_id = w.entity_id
+    group by e.product_id
+),
+
+feature_reads as (
+    select f.product_id, f.feature, min(w.period_start) as read_from
+    from wanted as w
+    inner join initiative_features as f on w.entity_type = 'initiative' and f.entity_id = w.entity_id
+    group by f.product_id, f.feature
+),
+
+entity_user_days as (
+    select distinct e.entity_type, e.entity_id, u.user_id, u.activity_date
+    from {{ ref('fct_product_usage_daily') }} as u
+    inner join product_reads as r on r.product_id = u.product_id and u.activity_date >= r.read_from
+    inner join {{ ref('int_product_entities') }} as e on e.product_id = u.product_id
+    union
+    select 'initiative', f.entity_id, u.user_id, u.activity_date
+    from {{ ref('fct_feature_usage_daily') }} as u
+    inner join feature_reads as r
+        on r.product_id = u.product_id and r.feature = u.feature and u.activity_date >= r.read_from
+    inner join initiative_features as f on f.product_id = u.product_id and f.feature = u.feature
+),
+
+counted as (
+    select
+        u.entity_type,
+        u.entity_id,
+        g.period_grain,
+        {{ period_start('g.period_grain', 'u.activity_date') }} as period_start,
+        count(distinct u.user_id) as active_users,
+        count(*) as user_days
+    from entity_user_days as u
+    cross join {{ period_grains() }} as g
+    group by all
+)
+
+-- Only the wanted periods: the others were read from part of their days, if at all.
+select c.entity_type, c.entity_id, c.period_grain, c.period_start, c.active_users, c.user_days, w.usage_fingerprint
+from counted as c
+inner join wanted as w
+    on w.entity_type = c.entity_type and w.entity_id = c.entity_id
+    and w.period_grain = c.period_grain and w.period_start = c.period_start
