@@ -12,7 +12,7 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.csv_files import TIMESTAMP_PATTERN
-from orchestration.ingest.json_files import read_json_document, stage_json_lines
+from orchestration.ingest.json_files import stage_json_lines
 from orchestration.ingest.landing import RECORD_TEXT_LIMIT, UnreadableFile
 from orchestration.warehouse import fetch_one
 
@@ -76,68 +76,93 @@ def load_jira_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: st
     if path.name.endswith(".jsonl"):
         stage_json_lines(connection, path, "landing_lines")
         connection.execute(
-            "CREATE OR REPLACE TEMP TABLE landing_issues AS SELECT _record, line AS _text, is_object,"
-            " CASE WHEN is_object THEN payload END AS issue FROM landing_lines"
+            "CREATE OR REPLACE TEMP TABLE landing_issues AS SELECT ? AS _file, _record, line AS _text,"
+            " is_object, CASE WHEN is_object THEN payload END AS issue FROM landing_lines",
+            [str(path)],
         )
         connection.execute("DROP VIEW landing_lines")
     else:
-        problem = _stage_document(connection, path)
-        if problem:
-            raise UnreadableFile(problem, 1)  # the whole document is the one unreadable record
+        _stage_documents(connection, [path])
+    return _check_and_load(connection, run_id).get(str(path), (0, 0))
+
+
+def load_jira_documents(
+    connection: duckdb.DuckDBPyConnection, paths: list[Path], run_id: str
+) -> dict[Path, tuple[int, int]]:
+    """Several `.json` documents in one pass of statements: a daily re-export re-sends thousands
+    of search pages, and per-statement costs, not bytes, were most of their load. Raises
+    UnreadableFile when any of them is not a readable document of issues; the caller then loads
+    them one by one, which quarantines that one whole and loads the others."""
+    _stage_documents(connection, paths)
+    counts = _check_and_load(connection, run_id)
+    return {path: counts.get(str(path), (0, 0)) for path in paths}
+
+
+# A document's issues: a search response's `issues`, an array of issues, or one issue.
+_ITEMS = (
+    "CASE WHEN kind = 'OBJECT' AND issues_kind = 'ARRAY'"
+    " THEN CAST(json_extract(document, '$.issues') AS JSON[])"
+    " WHEN kind = 'ARRAY' THEN CAST(document AS JSON[]) ELSE [document] END"
+)
+_SHAPE_PROBLEM = (
+    "CASE WHEN document IS NULL THEN 'not valid JSON'"
+    " WHEN (kind = 'OBJECT' AND issues_kind = 'ARRAY') OR kind = 'ARRAY' OR (kind = 'OBJECT' AND has_key)"
+    " THEN NULL ELSE 'neither a search response with an ''issues'' array, an array of issues"
+    " nor an issue' END"
+)
+
+
+def _stage_documents(connection: duckdb.DuckDBPyConnection, paths: list[Path]) -> None:
+    """TEMP landing_issues from whole JSON documents; UnreadableFile (the document is the one
+    record) when one cannot be read as such."""
+    try:
+        connection.execute(
+            "CREATE OR REPLACE TEMP TABLE landing_documents AS SELECT _file, document,"
+            " json_type(document) AS kind, json_type(document -> '$.issues') AS issues_kind,"
+            " document ->> '$.key' IS NOT NULL AS has_key"
+            " FROM (SELECT filename AS _file, try_cast(content AS JSON) AS document FROM read_text(?))",
+            [[str(path) for path in paths]],
+        )
+    except duckdb.Error as exc:
+        raise UnreadableFile(f"not readable as UTF-8 text: {str(exc).splitlines()[0]}", 1) from exc
+    problem = fetch_one(
+        connection, f"SELECT {_SHAPE_PROBLEM} AS problem FROM landing_documents ORDER BY problem NULLS LAST"
+    )
+    if problem and problem[0]:
+        raise UnreadableFile(problem[0], 1)
+    connection.execute(
+        "CREATE OR REPLACE TEMP TABLE landing_issues AS SELECT _file, _record, issue::VARCHAR AS _text,"
+        " json_type(issue) = 'OBJECT' AS is_object, issue"
+        " FROM (SELECT _file, unnest(items) AS issue, generate_subscripts(items, 1) AS _record"
+        f" FROM (SELECT _file, {_ITEMS} AS items FROM landing_documents))"
+    )
+    connection.execute("DROP TABLE landing_documents")
+
+
+def _check_and_load(connection: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, tuple[int, int]]:
+    """landing_issues checked: the good ones into raw, the others into quarantine; per file,
+    (loaded, quarantined)."""
     paths = ", ".join(f"'{path}'" for path in _FIELDS.values())
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE checked_issues AS SELECT *, {_ISSUE_RULES} AS _verdict"
-        f" FROM (SELECT _record, _text, is_object, issue, {_EXTRACTED}"
+        f" FROM (SELECT _file, _record, _text, is_object, issue, {_EXTRACTED}"
         f" FROM (SELECT *, json_extract(issue, [{paths}]) AS f FROM landing_issues))"
     )
     connection.execute(
-        "INSERT INTO raw.jira_issues SELECT trim(issue_key), updated,"
-        " issue, ?, _record, ? FROM checked_issues WHERE _verdict IS NULL",
-        [str(path), run_id],
+        "INSERT INTO raw.jira_issues SELECT trim(issue_key), updated, issue, _file, _record, ?"
+        " FROM checked_issues WHERE _verdict IS NULL",
+        [run_id],
     )
     connection.execute(
-        "INSERT INTO ingest.quarantine SELECT ?, ?, ?, _record, left(_text, ?),"
+        "INSERT INTO ingest.quarantine SELECT ?, ?, _file, _record, left(_text, ?),"
         " split_part(_verdict, '|', 1), 'record ' || _record || coalesce(' (' || issue_key"
         " || ')', '') || ': ' || split_part(_verdict, '|', 2) FROM checked_issues"
         " WHERE _verdict IS NOT NULL",
-        [run_id, SOURCE, str(path), RECORD_TEXT_LIMIT],
+        [run_id, SOURCE, RECORD_TEXT_LIMIT],
     )
-    counts = fetch_one(
-        connection,
-        "SELECT count(*) FILTER (_verdict IS NULL), count(*) FILTER (_verdict IS NOT NULL)"
-        " FROM checked_issues",
-    )
+    counts = connection.execute(
+        "SELECT _file, count(*) FILTER (_verdict IS NULL), count(*) FILTER (_verdict IS NOT NULL)"
+        " FROM checked_issues GROUP BY _file"
+    ).fetchall()
     connection.execute("DROP TABLE landing_issues; DROP TABLE checked_issues")
-    return counts
-
-
-def _stage_document(connection: duckdb.DuckDBPyConnection, path: Path) -> str | None:
-    """TEMP landing_issues from a whole JSON document; returns why it cannot be read, if so."""
-    try:
-        content = read_json_document(connection, path)
-    except duckdb.Error as exc:
-        return f"not readable as UTF-8 text: {str(exc).splitlines()[0]}"
-    shape = fetch_one(
-        connection,
-        "SELECT json_valid(?), CASE WHEN json_valid(?) THEN json_type(?::JSON) END,"
-        " CASE WHEN json_valid(?) THEN json_type(?::JSON -> '$.issues') END",
-        [content] * 5,
-    )
-    valid, kind, issues_kind = shape
-    if not valid:
-        return "not valid JSON"
-    if kind == "OBJECT" and issues_kind == "ARRAY":
-        items = "CAST(json_extract(?::JSON, '$.issues') AS JSON[])"
-    elif kind == "ARRAY":
-        items = "CAST(?::JSON AS JSON[])"
-    elif kind == "OBJECT" and fetch_one(connection, "SELECT ?::JSON ->> '$.key' IS NOT NULL", [content])[0]:
-        items = "[?::JSON]"
-    else:
-        return "neither a search response with an 'issues' array, an array of issues nor an issue"
-    connection.execute(
-        "CREATE OR REPLACE TEMP TABLE landing_issues AS SELECT row_number() OVER () AS _record,"
-        " issue::VARCHAR AS _text, json_type(issue) = 'OBJECT' AS is_object,"
-        f" issue FROM (SELECT unnest({items}) AS issue)",
-        [content],
-    )
-    return None
+    return {file: (loaded, quarantined) for file, loaded, quarantined in counts}

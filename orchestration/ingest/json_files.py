@@ -1,4 +1,4 @@
-"""Reading landed JSON: JSON Lines (plain or gzip) line by line, and whole JSON documents.
+"""Reading landed JSON Lines (plain or gzip) line by line.
 
 Lines are read as text by DuckDB's CSV reader (one column, no quoting) so that a line that is
 not JSON is kept and quarantined as `bad_json` rather than skipped or failing the file.
@@ -56,9 +56,3 @@ def read_error_detail(error: Exception) -> str:
     if too_long:
         return f"line {too_long.group(1)} is longer than the {MAX_LINE_BYTES} bytes a JSON line may hold"
     return message.splitlines()[0] if message else type(error).__name__
-
-
-def read_json_document(connection: duckdb.DuckDBPyConnection, path: Path) -> str:
-    """The whole file as text, or duckdb.Error when it is not readable UTF-8."""
-    rows = connection.execute("SELECT content FROM read_text(?)", [str(path)]).fetchall()
-    return rows[0][0] if rows else ""

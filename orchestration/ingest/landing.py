@@ -7,7 +7,9 @@ the ledger already holds under its path, inode, size and modification time is no
 the whole history. A rewrite that keeps all four is not noticed; an export written anew gets a
 new modification time, and one moved into place a new inode. Each file
 is loaded in one transaction together with its quarantined records and its ledger row, so a
-run killed mid-file leaves no trace of that file and the next run loads it whole.
+run killed mid-file leaves no trace of that file and the next run loads it whole. Small files
+a source can read together (Jira's search pages) share a transaction, up to BATCH_FILES: a
+kill leaves no trace of the batch, and a bad file in it sends its files back one at a time.
 
 A file still being written is a fact of life for a landing folder: one that vanishes or changes
 while it is read is left out of this run (rolled back, no ledger row) and loaded whole by the
@@ -162,6 +164,19 @@ def quarantine_file(connection, run_id: str, source: str, path: Path, reason: st
     )
 
 
+# A batch of files loaded together (load_new_files' `load_batch`): at most this many files and
+# bytes, so its staging stays small beside the memory limit.
+BATCH_FILES = 256
+BATCH_BYTES = 64 * 1024 * 1024
+
+
+@dataclasses.dataclass(frozen=True)
+class _Pending:
+    path: Path
+    before: tuple[int, int, int]
+    digest: str
+
+
 def load_new_files(
     connection: duckdb.DuckDBPyConnection,
     run_id: str,
@@ -170,6 +185,8 @@ def load_new_files(
     load_one: Callable[[duckdb.DuckDBPyConnection, Path], tuple[int, int]],
     landing_dir: Path,
     raw_table: str | None,
+    load_batch: Callable[[duckdb.DuckDBPyConnection, list[Path]], dict[Path, tuple[int, int]]] | None = None,
+    batchable: Callable[[Path], bool] = lambda path: False,
 ) -> list[FileResult]:
     """Load each file not seen before, each in its own transaction with its ledger row.
 
@@ -178,10 +195,21 @@ def load_new_files(
     its name with other bytes (an export overwritten by the next day's) replaces its earlier
     version: the records of that version leave raw, quarantine and the ledger in the same
     transaction, so the raw tables hold the landing folder as it is now.
+
+    New files for which `batchable` holds are loaded by `load_batch`, many in one transaction
+    (all or none of them); should one of them be unreadable, the batch is rolled back and its
+    files are loaded one by one.
     """
     root = landing_dir.resolve()
     unchanged = _landed_identities(connection, source)
-    results = []
+    results: list[FileResult] = []
+    batch: list[_Pending] = []
+
+    def flush() -> None:
+        if batch:
+            results.extend(_load_batch(connection, run_id, source, batch, load_one, load_batch, raw_table))
+            batch.clear()
+
     for path in files:
         if not path.resolve().is_relative_to(root):
             results += _refuse(connection, run_id, source, path)
@@ -190,12 +218,72 @@ def load_new_files(
             before = _identity(path)
             if (str(path), *before) in unchanged:
                 continue  # landed before and untouched since
-            results += _load_if_new(connection, run_id, source, path, before, load_one, raw_table)
+            digest = sha256_of(path)
+            pending = _Pending(path, before, digest)
+            if (
+                load_batch is not None
+                and batchable(path)
+                and already_landed(connection, source, digest) is None
+                and all(other.digest != digest for other in batch)
+            ):
+                batch.append(pending)
+                if len(batch) >= BATCH_FILES or sum(p.before[1] for p in batch) >= BATCH_BYTES:
+                    flush()
+                continue
+            flush()  # the ledger must hold the batch before this file's bytes are looked up
+            results += _load_file(connection, run_id, source, pending, load_one, raw_table)
         except (FileMoved, FileNotFoundError):
-            what = "changed" if path.exists() else "vanished"
-            reason = f"{what} while this run read it; the next run loads it"
-            results.append(FileResult(source, path, 0, 0, skipped=reason))
+            results.append(_skipped(source, path))
+    flush()
     return results
+
+
+def _skipped(source: str, path: Path) -> FileResult:
+    what = "changed" if path.exists() else "vanished"
+    return FileResult(source, path, 0, 0, skipped=f"{what} while this run read it; the next run loads it")
+
+
+def _load_file(
+    connection, run_id: str, source: str, pending: _Pending, load_one, raw_table
+) -> list[FileResult]:
+    try:
+        return _load_if_new(connection, run_id, source, pending, load_one, raw_table)
+    except (FileMoved, FileNotFoundError):
+        return [_skipped(source, pending.path)]
+
+
+def _load_batch(connection, run_id: str, source: str, batch: list[_Pending], load_one, load_batch, raw_table):
+    """New files (their bytes in no ledger row) loaded in one transaction with their ledger rows."""
+    connection.execute("BEGIN TRANSACTION")
+    try:
+        _forget_earlier_versions(connection, source, [pending.path for pending in batch], raw_table)
+        counts = load_batch(connection, [pending.path for pending in batch])
+        for pending in batch:
+            # The bytes hashed must be the bytes read: a file rewritten meanwhile is not recorded.
+            _raise_if_moved(pending.path, pending.before)
+            failpoint("ingest.file")
+        rows = [(str(file.path), file.digest, *counts[file.path], *file.before) for file in batch]
+        columns = list(zip(*rows, strict=True))
+        connection.execute(
+            "INSERT INTO ingest.landed_files (source, file, sha256, rows_loaded, rows_quarantined, run_id,"
+            " duplicate_of, file_inode, file_size, file_mtime_ns) SELECT ?, unnest(?), unnest(?), unnest(?),"
+            " unnest(?), ?, NULL, unnest(?), unnest(?), unnest(?)",
+            [source, *columns[:4], run_id, *columns[4:]],
+        )
+        connection.execute("COMMIT")
+    except (*READ_ERRORS, FileMoved, FileNotFoundError):
+        # One file is unreadable, or changed under the reader: none of the batch is kept, and
+        # each file is loaded alone (the unreadable one quarantined, the moved one left).
+        connection.execute("ROLLBACK")
+        return [
+            result
+            for pending in batch
+            for result in _load_file(connection, run_id, source, pending, load_one, raw_table)
+        ]
+    except BaseException:
+        connection.execute("ROLLBACK")
+        raise
+    return [FileResult(source, pending.path, *counts[pending.path]) for pending in batch]
 
 
 def _landed_identities(connection, source: str) -> set[tuple[str, int, int, int]]:
@@ -233,16 +321,10 @@ def _refuse(connection, run_id: str, source: str, path: Path) -> list[FileResult
 
 
 def _load_if_new(
-    connection,
-    run_id: str,
-    source: str,
-    path: Path,
-    before: tuple[int, int, int],
-    load_one: Callable,
-    raw_table: str | None,
+    connection, run_id: str, source: str, pending: _Pending, load_one: Callable, raw_table: str | None
 ) -> list[FileResult]:
-    """`before`: the file's identity, taken before any of its bytes were read."""
-    digest = sha256_of(path)
+    """`pending.before`: the file's identity, taken before any of its bytes were read."""
+    path, before, digest = pending.path, pending.before, pending.digest
     seen = already_landed(connection, source, digest)
     original = seen[0] if seen else None
     if original == str(path):
@@ -256,7 +338,7 @@ def _load_if_new(
         return []
     connection.execute("BEGIN TRANSACTION")
     try:
-        _forget_earlier_version(connection, source, path, raw_table)
+        _forget_earlier_versions(connection, source, [path], raw_table)
         if seen is not None:
             # The same bytes under another name: its records are the original's, already
             # loaded or quarantined once; recorded with the original's counts, loaded never.
@@ -285,18 +367,23 @@ def _load_if_new(
     return [FileResult(source, path, loaded, quarantined, original)]
 
 
-def _forget_earlier_version(connection, source: str, path: Path, raw_table: str | None) -> None:
+def _forget_earlier_versions(connection, source: str, paths: list[Path], raw_table: str | None) -> None:
+    files = [str(path) for path in paths]
     (earlier,) = fetch_one(
         connection,
-        "SELECT count(*) FROM ingest.landed_files WHERE source = ? AND file = ?",
-        [source, str(path)],
+        "SELECT count(*) FROM ingest.landed_files WHERE source = ? AND list_contains(?, file)",
+        [source, files],
     )
     if not earlier:
-        return  # the usual case: a new file, nothing of it in raw (no scan of a large raw table)
+        return  # the usual case: new files, nothing of them in raw (no scan of a large raw table)
     if raw_table is not None:
-        connection.execute(f"DELETE FROM raw.{q(raw_table)} WHERE _file = ?", [str(path)])
-    connection.execute("DELETE FROM ingest.quarantine WHERE source = ? AND file = ?", [source, str(path)])
-    connection.execute("DELETE FROM ingest.landed_files WHERE source = ? AND file = ?", [source, str(path)])
+        connection.execute(f"DELETE FROM raw.{q(raw_table)} WHERE list_contains(?, _file)", [files])
+    connection.execute(
+        "DELETE FROM ingest.quarantine WHERE source = ? AND list_contains(?, file)", [source, files]
+    )
+    connection.execute(
+        "DELETE FROM ingest.landed_files WHERE source = ? AND list_contains(?, file)", [source, files]
+    )
 
 
 def _raise_if_moved(path: Path, before: tuple[int, int, int]) -> None:

@@ -88,6 +88,8 @@ def ingest_jira(connection, settings: Settings, run_id: str) -> list[FileResult]
         lambda conn, path: jira.load_jira_file(conn, path, run_id),
         settings.landing_dir,
         "jira_issues",
+        load_batch=lambda conn, paths: jira.load_jira_documents(conn, paths, run_id),
+        batchable=lambda path: path.name.endswith(".json"),
     )
 
 

@@ -212,8 +212,8 @@ def _issue(key, created="2025-01-02T09:00:00.000+0000", **fields):
     }
 
 
-def test_jira_shapes_and_reasons(tmp_path):
-    land = tmp_path / "landing/delivery/jira"
+def _write_good_jira_documents(land) -> None:
+    """Three readable documents, one of each shape, two of them with a bad issue."""
     land.mkdir(parents=True)
     (land / "a-search.json").write_text(
         json.dumps(
@@ -229,6 +229,11 @@ def test_jira_shapes_and_reasons(tmp_path):
     )
     (land / "b-array.json").write_text(json.dumps([_issue("B-1"), _issue("")]))  # missing_required
     (land / "c-single.json").write_text(json.dumps(_issue("C-1")))
+
+
+def test_jira_shapes_and_reasons(tmp_path):
+    land = tmp_path / "landing/delivery/jira"
+    _write_good_jira_documents(land)
     (land / "d-broken.json").write_text('{"issues": [')  # unparseable_file
     (land / "e-other.json").write_text('{"values": []}')  # unparseable_file: not issues
     write_jsonl(land / "f-lines.jsonl", [_issue("F-1"), "not json", "[1, 2]", _issue("F-2", updated="soon")])
@@ -240,6 +245,28 @@ def test_jira_shapes_and_reasons(tmp_path):
     assert reasons(quarantine, "f-lines.jsonl") == [(2, "bad_json"), (3, "bad_json"), (4, "bad_timestamp")]
     assert ledger["a-search.json"] == (1, 1, False) and ledger["c-single.json"] == (1, 0, False)
     assert ledger["f-lines.jsonl"] == (1, 3, False)
+
+
+def test_jira_documents_loaded_together_keep_each_files_records(tmp_path):
+    """With no broken document among them, the pages load as one batch (jira.load_jira_documents):
+    each issue and each quarantined record still names its own file and record number."""
+    _write_good_jira_documents(tmp_path / "landing/delivery/jira")
+    _, quarantine, ledger = ingest(tmp_path / "landing", tmp_path)
+    assert [row[1:4] for row in quarantine] == [
+        ("a-search.json", 2, "bad_timestamp"),
+        ("b-array.json", 2, "missing_required"),
+    ]
+    assert ledger == {
+        "a-search.json": (1, 1, False),
+        "b-array.json": (1, 1, False),
+        "c-single.json": (1, 0, False),
+    }
+    settings = load_settings(landing=tmp_path / "landing", warehouse=tmp_path / "wh" / "w.duckdb", environ={})
+    with duckdb.connect(str(settings.work_db), read_only=True) as connection:
+        raw = connection.execute(
+            "SELECT split_part(_file, '/', -1), _record, issue_key FROM raw.jira_issues ORDER BY 1"
+        ).fetchall()
+    assert raw == [("a-search.json", 1, "A-1"), ("b-array.json", 1, "B-1"), ("c-single.json", 1, "C-1")]
 
 
 def _event(message_id, **changes):
