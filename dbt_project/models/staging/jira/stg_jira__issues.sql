@@ -14,33 +14,67 @@ with versions as (
 
 latest as (
     {{ latest_landed('versions', ['issue_key'], 'updated_at desc nulls last, _file desc, _record desc') }}
+),
+
+-- Every field in one parse of the issue (DuckDB's JSON type is text: each `->>` would parse
+-- the whole issue again, and this view is read by several models).
+{% set fields = {
+    'project_key': '$.fields.project.key',
+    'issue_type': '$.fields.issuetype.name',
+    'hierarchy_level': '$.fields.issuetype.hierarchyLevel',
+    'subtask': '$.fields.issuetype.subtask',
+    'summary': '$.fields.summary',
+    'status_name': '$.fields.status.name',
+    'status_category_key': '$.fields.status.statusCategory.key',
+    'created': '$.fields.created',
+    'resolutiondate': '$.fields.resolutiondate',
+    'priority': '$.fields.priority.name',
+    'story_points': '$.fields.' ~ points,
+    'parent_key': '$.fields.parent.key',
+    'epic_link_key': '$.fields.' ~ epic_link ~ '.key',
+    'epic_link_text': '$.fields.' ~ epic_link,
+} %}
+extracted as (
+    select
+        issue_key,
+        updated_at,
+        _file,
+        {%- for name in fields %}
+        f[{{ loop.index }}] as {{ name }},
+        {%- endfor %}
+        j[1] as epic_link,
+        j[2] as changelog_histories
+    from (
+        select
+            *,
+            json_extract_string(issue, [{% for path in fields.values() %}'{{ path }}'{{ ', ' if not loop.last }}{% endfor %}]) as f,
+            json_extract(issue, ['$.fields.{{ epic_link }}', '$.changelog.histories']) as j
+        from latest
+    )
 )
 
 select
     issue_key,
-    issue ->> '$.fields.project.key' as project_key,
-    trim(issue ->> '$.fields.issuetype.name') as issue_type,
+    project_key,
+    trim(issue_type) as issue_type,
     -- Epics sit one level above stories, sub-tasks one below (hierarchyLevel where Jira sends it).
-    coalesce(try_cast(issue ->> '$.fields.issuetype.hierarchyLevel' as integer) = 1,
-             lower(trim(issue ->> '$.fields.issuetype.name')) = 'epic') as is_epic,
-    coalesce(try_cast(issue ->> '$.fields.issuetype.subtask' as boolean), false)
-        or coalesce(try_cast(issue ->> '$.fields.issuetype.hierarchyLevel' as integer) = -1, false)
-        or lower(trim(issue ->> '$.fields.issuetype.name')) in ('sub-task', 'subtask') as is_subtask,
-    issue ->> '$.fields.summary' as summary,
-    trim(issue ->> '$.fields.status.name') as status_name,
-    issue ->> '$.fields.status.statusCategory.key' as status_category_key,
-    timezone('UTC', try_cast(issue ->> '$.fields.created' as timestamptz)) as created_at,
+    coalesce(try_cast(hierarchy_level as integer) = 1, lower(trim(issue_type)) = 'epic') as is_epic,
+    coalesce(try_cast(subtask as boolean), false)
+        or coalesce(try_cast(hierarchy_level as integer) = -1, false)
+        or lower(trim(issue_type)) in ('sub-task', 'subtask') as is_subtask,
+    summary,
+    trim(status_name) as status_name,
+    status_category_key,
+    timezone('UTC', try_cast(created as timestamptz)) as created_at,
     updated_at,
-    timezone('UTC', try_cast(issue ->> '$.fields.resolutiondate' as timestamptz)) as resolved_at,
-    issue ->> '$.fields.priority.name' as priority,
+    timezone('UTC', try_cast(resolutiondate as timestamptz)) as resolved_at,
+    priority,
     -- Story points arrive as numbers or strings ("-1"); anything else is no estimate.
-    try_cast(issue ->> '$.fields.{{ points }}' as double) as story_points,
-    nullif(trim(issue ->> '$.fields.parent.key'), '') as parent_key,
+    try_cast(story_points as double) as story_points,
+    nullif(trim(parent_key), '') as parent_key,
     -- The epic link is a key, or an object carrying one.
-    nullif(trim(case json_type(issue -> '$.fields.{{ epic_link }}')
-        when 'OBJECT' then issue ->> '$.fields.{{ epic_link }}.key'
-        else issue ->> '$.fields.{{ epic_link }}'
-    end), '') as epic_link_key,
-    issue -> '$.changelog.histories' as changelog_histories,
+    nullif(trim(case json_type(epic_link) when 'OBJECT' then epic_link_key else epic_link_text end), '')
+        as epic_link_key,
+    changelog_histories,
     _file as landed_file
-from latest
+from extracted
