@@ -9,10 +9,10 @@ with current_statuses as (
     where status_name is not null
 ),
 
+-- Both ends of every transition, in one read of the changelog (a view, parsed when read).
 changelog_statuses as (
-    select lower(trim(from_status)) as status_key from {{ ref('stg_jira__status_changes') }}
-    union
-    select lower(trim(to_status)) from {{ ref('stg_jira__status_changes') }}
+    select distinct lower(trim(unnest([from_status, to_status]))) as status_key
+    from {{ ref('stg_jira__status_changes') }}
 ),
 
 all_names as (
