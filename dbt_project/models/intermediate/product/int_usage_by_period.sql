@@ -24,11 +24,6 @@ with wanted as (
     {% endif %}
 ),
 
-initiative_features as (
-    select distinct initiative_id as entity_id, product_id, unnest(feature_keys) as feature
-    from {{ ref('dim_initiatives') }}
-),
-
 -- Per product, the first day any wanted period of an entity counting it begins.
 product_reads as (
     select e.product_id, min(w.period_start) as read_from
@@ -40,7 +35,8 @@ product_reads as (
 feature_reads as (
     select f.product_id, f.feature, min(w.period_start) as read_from
     from wanted as w
-    inner join initiative_features as f on w.entity_type = 'initiative' and f.entity_id = w.entity_id
+    inner join {{ ref('int_initiative_features') }} as f
+        on w.entity_type = 'initiative' and f.initiative_id = w.entity_id
     group by f.product_id, f.feature
 ),
 
@@ -50,11 +46,11 @@ entity_user_days as (
     inner join product_reads as r on r.product_id = u.product_id and u.activity_date >= r.read_from
     inner join {{ ref('int_product_entities') }} as e on e.product_id = u.product_id
     union
-    select 'initiative', f.entity_id, u.user_id, u.activity_date
+    select 'initiative', f.initiative_id, u.user_id, u.activity_date
     from {{ ref('fct_feature_usage_daily') }} as u
     inner join feature_reads as r
         on r.product_id = u.product_id and r.feature = u.feature and u.activity_date >= r.read_from
-    inner join initiative_features as f on f.product_id = u.product_id and f.feature = u.feature
+    inner join {{ ref('int_initiative_features') }} as f on f.product_id = u.product_id and f.feature = u.feature
 ),
 
 counted as (

@@ -16,11 +16,6 @@ feature_days as (
     group by product_id, feature, activity_date
 ),
 
-initiative_features as (
-    select distinct initiative_id, product_id, unnest(feature_keys) as feature
-    from {{ ref('dim_initiatives') }}
-),
-
 hashed_days as (
     select e.entity_type, e.entity_id, d.activity_date, hash(d.product_id, d.activity_date, d.users, d.events) as day_hash
     from product_days as d
@@ -30,7 +25,7 @@ hashed_days as (
         'initiative', f.initiative_id, d.activity_date,
         hash(d.product_id, d.feature, d.activity_date, d.users, d.events)
     from feature_days as d
-    inner join initiative_features as f on f.product_id = d.product_id and f.feature = d.feature
+    inner join {{ ref('int_initiative_features') }} as f on f.product_id = d.product_id and f.feature = d.feature
 )
 
 select
