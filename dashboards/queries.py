@@ -296,8 +296,11 @@ def _ops(version: tuple[str, int], sql: str, params: list | None = None) -> pd.D
 def recent_runs(version: tuple[str, int], limit: int = 20) -> pd.DataFrame:
     return _ops(
         version,
-        "SELECT run_id, started_at, finished_at, as_of, outcome, message FROM ops.runs"
-        " ORDER BY started_at DESC LIMIT ?",
+        # The times as UTC timestamps: DuckDB's DataFrame conversion of a TIMESTAMPTZ calls a
+        # pandas API that pandas 3 deprecates, and they are shown in UTC anyway.
+        "SELECT run_id, timezone('UTC', started_at) AS started_at,"
+        " timezone('UTC', finished_at) AS finished_at, as_of, outcome, message"
+        " FROM ops.runs ORDER BY started_at DESC LIMIT ?",
         [limit],
     )
 
@@ -328,6 +331,6 @@ def landed_summary(version: tuple[str, int]) -> pd.DataFrame:
     return _ops(
         version,
         "SELECT source, count(*) AS files, sum(rows_loaded) AS rows_loaded,"
-        " sum(rows_quarantined) AS rows_quarantined, max(landed_at) AS last_landed_at"
+        " sum(rows_quarantined) AS rows_quarantined, timezone('UTC', max(landed_at)) AS last_landed_at"
         " FROM ops.landed_files GROUP BY source ORDER BY source",
     )

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import great_expectations as gx
-
 from expectations.framework import BLOCKING, CheckedFrame, expectation, latest_complete_month
 
-E = gx.expectations
 KEY = ["kpi_id", "entity_type", "entity_id", "period_grain", "period_start"]
 # The rates that are fractions of a whole, in [0, 1] (kpi-taxonomy.md, Conventions). Other ratios
 # may leave it: a variance, a return, a growth rate, benefits realized beyond plan, scope growth.
@@ -27,28 +24,28 @@ SUITE = [
         name="kpi_values",
         sql="SELECT * FROM analytics.kpi_values",
         expectations=lambda run: [
-            expectation(E.ExpectTableRowCountToBeBetween, BLOCKING, min_value=1),
-            expectation(E.ExpectCompoundColumnsToBeUnique, BLOCKING, column_list=KEY),
-            *[expectation(E.ExpectColumnValuesToNotBeNull, BLOCKING, column=c) for c in [*KEY, "status"]],
+            expectation("ExpectTableRowCountToBeBetween", BLOCKING, min_value=1),
+            expectation("ExpectCompoundColumnsToBeUnique", BLOCKING, column_list=KEY),
+            *[expectation("ExpectColumnValuesToNotBeNull", BLOCKING, column=c) for c in [*KEY, "status"]],
             expectation(
-                E.ExpectColumnValuesToBeInSet,
+                "ExpectColumnValuesToBeInSet",
                 BLOCKING,
                 column="entity_type",
                 value_set=["initiative", "product", "portfolio", "organisation"],
             ),
             expectation(
-                E.ExpectColumnValuesToBeInSet,
+                "ExpectColumnValuesToBeInSet",
                 BLOCKING,
                 column="period_grain",
                 value_set=["month", "quarter"],
             ),
             expectation(
-                E.ExpectColumnValuesToBeInSet,
+                "ExpectColumnValuesToBeInSet",
                 BLOCKING,
                 column="status",
                 value_set=["green", "amber", "red", "unrated"],
             ),
-            expectation(E.ExpectColumnValuesToBeBetween, BLOCKING, column="sample_size", min_value=0),
+            expectation("ExpectColumnValuesToBeBetween", BLOCKING, column="sample_size", min_value=0),
         ],
     ),
     CheckedFrame(
@@ -58,7 +55,7 @@ SUITE = [
         params=lambda run: [BOUNDED_RATES],
         expectations=lambda run: [
             # Rates are fractions in [0, 1] (kpi-taxonomy.md, Conventions).
-            expectation(E.ExpectColumnValuesToBeBetween, BLOCKING, column="value", min_value=0, max_value=1),
+            expectation("ExpectColumnValuesToBeBetween", BLOCKING, column="value", min_value=0, max_value=1),
         ],
     ),
     CheckedFrame(
@@ -68,7 +65,7 @@ SUITE = [
         expectations=lambda run: [
             # NPS runs from -100 to 100, CSAT (a share of satisfied responses) from 0 to 100.
             expectation(
-                E.ExpectColumnValuesToBeBetween, BLOCKING, column="value", min_value=-100, max_value=100
+                "ExpectColumnValuesToBeBetween", BLOCKING, column="value", min_value=-100, max_value=100
             ),
         ],
     ),
@@ -82,7 +79,7 @@ SUITE = [
         scope=lambda run: f"organisation, month {latest_complete_month(run.settings.as_of):%Y-%m}",
         expectations=lambda run: [
             expectation(
-                E.ExpectColumnDistinctValuesToContainSet,
+                "ExpectColumnDistinctValuesToContainSet",
                 run.settings.completeness_severity,
                 column="kpi_id",
                 value_set=sorted(run.settings.required_monthly_kpis),

@@ -126,6 +126,8 @@ def run(
     except LandingError as exc:
         raise _fail(str(exc)) from exc
     typer.echo(outcome.summary())
+    for line in outcome.report:
+        typer.echo(f"  {line}")
     if outcome.outcome != "published":
         raise typer.Exit(1)
 
@@ -189,6 +191,24 @@ def _serve_dashboard(settings: Settings, port: int, host: str = LOOPBACK) -> int
 
 
 @app.command()
+def dagster(
+    port: Annotated[int, typer.Option("--port", help="Port of the Dagster UI.")] = 3000,
+    host: HostOpt = LOOPBACK,
+    landing: LandingOpt = None,
+    warehouse: WarehouseOpt = None,
+    config: ConfigOpt = None,
+) -> None:
+    """Dagster's UI, daemon, daily schedule and landing sensor on the pipeline (`dagster dev`),
+    with its instance kept in the state folder: the sensor remembers what it has seen across
+    restarts. Ctrl-C or SIGTERM stops everything within 15 seconds."""
+    from orchestration.dagster_dev import dagster_home, serve
+
+    settings = _settings(landing=landing, warehouse=warehouse, config=config)
+    typer.echo(f"Dagster on http://{host}:{port}/ (instance {dagster_home(settings)})")
+    raise typer.Exit(serve(settings, host, port))
+
+
+@app.command()
 def sql(
     warehouse: WarehouseOpt = None,
     command: Annotated[
@@ -196,6 +216,14 @@ def sql(
     ] = None,
     file: Annotated[Path | None, typer.Option("--file", help="Run the SQL in this file and exit.")] = None,
     output_format: Annotated[str, typer.Option("--format", help="table, csv or json.")] = "table",
+    ops: Annotated[
+        bool,
+        typer.Option(
+            "--ops",
+            help="Query the run records (ops.runs, ops.check_results, ops.quarantine, ops.landed_files)"
+            " beside the warehouse instead; with -c or --file only.",
+        ),
+    ] = False,
     config: ConfigOpt = None,
 ) -> None:
     """A read-only SQL prompt on the published warehouse; with -c or --file, a script runner.
@@ -212,9 +240,14 @@ def sql(
         raise _fail(f"--format must be one of {', '.join(FORMATS)}, got {output_format!r}")
     if command is not None and file is not None:
         raise _fail("give -c or --file, not both")
-    if not settings.warehouse.is_file():
-        raise _fail(f"no published warehouse at {settings.warehouse}: run `vmo run` first")
-    session = WarehouseSession(settings.warehouse)
+    target = settings.ops_db if ops else settings.warehouse
+    if ops and command is None and file is None:
+        # A prompt left open would hold the run records' file while runs need to write them.
+        raise _fail("--ops runs a script: give -c SQL or --file F")
+    if not target.is_file():
+        what = "run records" if ops else "published warehouse"
+        raise _fail(f"no {what} at {target}: run `vmo run` first")
+    session = WarehouseSession(target)
     if command is None and file is None:
         interactive(session, output_format, Path.home() / ".local" / "state" / "vmo" / "sql_history")
         return
@@ -298,6 +331,8 @@ def demo(
     typer.echo(f"wrote {summary.files} demo files to {settings.landing_dir}")
     outcome = run_pipeline(settings)
     typer.echo(outcome.summary())
+    for line in outcome.report:
+        typer.echo(f"  {line}")
     if outcome.outcome != "published":
         raise typer.Exit(1)
     if not no_dashboard:

@@ -2,6 +2,7 @@
 
 import json
 import os
+import sys
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
@@ -91,4 +92,10 @@ def dbt_failure_summary(invocation) -> str:
 
 
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(project_dir=dbt_project, profiles_dir=str(DBT_PROJECT_DIR))
+    # The dbt installed in this environment, whatever PATH the process was started with.
+    dbt = Path(sys.prefix) / "bin" / "dbt"
+    return DbtCliResource(
+        project_dir=dbt_project,
+        profiles_dir=str(DBT_PROJECT_DIR),
+        dbt_executable=str(dbt) if dbt.is_file() else "dbt",
+    )

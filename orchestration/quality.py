@@ -13,12 +13,12 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from expectations import facts, freshness, kpi_values, raw_batches, volume
+from expectations import facts, freshness, kpi_values, landing, raw_batches, volume
 from expectations.framework import BLOCKING, CheckedFrame, CheckRun
 from orchestration import run_records
 from orchestration.faults import failpoint
 from orchestration.resources import PipelineResource
-from orchestration.warehouse import limit_resources, read_only_connection
+from orchestration.warehouse import limit_resources, quote_literal, read_only_connection
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "False")
 
@@ -141,7 +141,16 @@ def run_suite(run: CheckRun, suite: list[CheckedFrame]) -> list[ExpectationOutco
     try:
         limit_resources(connection, run.settings)
         for frame in suite:
-            data = connection.execute(frame.sql, frame.params(run)).df()
+            attached = frame.attach(run)
+            if not all(path.is_file() for path in attached.values()):
+                continue
+            for name, path in attached.items():
+                connection.execute(f"ATTACH {quote_literal(str(path))} AS {name} (READ_ONLY)")
+            try:
+                data = connection.execute(frame.sql, frame.params(run)).df()
+            finally:
+                for name in attached:
+                    connection.execute(f"DETACH {name}")
             outcomes += validate_frame(frame, data, run)
             failpoint("checks.frame")
     finally:
@@ -190,6 +199,8 @@ QUALITY_CHECKS = [
         suite_check(["raw", table], suite, f"gx_raw_{table}", "raw_batches")
         for table, suite in raw_batches.SUITES.items()
     ),
+    # What the dimensions were built from: the landing as found, and the last publication.
+    suite_check(["analytics", "dim_initiatives"], landing.SUITE, "gx_landing", "landing"),
     suite_check(["analytics", "fct_issues"], facts.SUITE, "gx_facts", "facts"),
     suite_check(["analytics", "kpi_values"], kpi_values.SUITE, "gx_kpi_values", "kpi_values"),
     suite_check(["analytics", "source_freshness"], freshness.SUITE, "gx_freshness", "freshness"),

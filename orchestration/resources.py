@@ -67,7 +67,7 @@ class PipelineResource(dg.ConfigurableResource):
     def setup_for_execution(self, context: dg.InitResourceContext) -> None:
         # One 'now' for the whole run, fixed when it starts.
         self._settings = self.resolve_settings()
-        self._run_id = context.run_id or "adhoc"
+        self._run_id = context.run.run_id if context.run is not None else "adhoc"
         self._lock = acquire_run_lock(
             self._settings, on_wait=lambda: context.log.info("another run holds the lock; waiting for it")
         )

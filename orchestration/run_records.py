@@ -146,3 +146,62 @@ def failed_checks(settings: Settings, run_id: str) -> list[tuple[str, str, str, 
             " WHERE run_id = ? AND NOT passed ORDER BY severity = 'warning', asset, check_name",
             [run_id],
         ).fetchall()
+
+
+def run_report(settings: Settings, run_id: str, files_left: int = 0) -> list[str]:
+    """What `vmo run` prints after its outcome: the files this run landed and the records it
+    quarantined, per source; the checks that warned; and where to look closer."""
+    with ops_connection(settings) as ops:
+        landed = ops.execute(
+            "SELECT source, count(*) FILTER (original), count(*) FILTER (NOT original),"
+            " sum(rows_loaded) FILTER (original), sum(rows_quarantined) FILTER (original)"
+            " FROM (SELECT *, duplicate_of IS NULL AS original FROM ops.landed_files WHERE run_id = ?)"
+            " GROUP BY source ORDER BY source",
+            [run_id],
+        ).fetchall()
+        earlier = ops.execute(
+            "SELECT count(DISTINCT file) FROM ops.landed_files WHERE run_id <> ?"
+            " AND file NOT IN (SELECT file FROM ops.landed_files WHERE run_id = ?)",
+            [run_id, run_id],
+        ).fetchall()[0][0]
+        reasons = ops.execute(
+            "SELECT source, reason_code, count(*) FROM ops.quarantine WHERE run_id = ?"
+            " GROUP BY ALL ORDER BY source, count(*) DESC, reason_code",
+            [run_id],
+        ).fetchall()
+        warned = ops.execute(
+            "SELECT check_name, observed FROM ops.check_results"
+            " WHERE run_id = ? AND NOT passed AND severity = 'warning' ORDER BY check_name",
+            [run_id],
+        ).fetchall()
+    by_source: dict[str, list[str]] = {}
+    for source, reason, count in reasons:
+        by_source.setdefault(source, []).append(f"{reason} {count:,}")
+    files = sum(row[1] for row in landed)
+    records = sum(row[3] or 0 for row in landed)
+    quarantined = sum(row[4] or 0 for row in landed)
+    left = f"; {_count(files_left, 'file')} left for the next run (changing while read)" if files_left else ""
+    lines = [
+        f"landed {_count(files, 'new file')} ({records:,} records, {quarantined:,} quarantined);"
+        f" {_count(earlier, 'file')} landed earlier, unchanged, not read again{left}"
+    ]
+    width = max((len(row[0]) for row in landed), default=0)
+    for source, new, copies, loaded, bad in landed:
+        line = f"  {source:<{width}}  {_count(new, 'file'):>10}  {loaded or 0:>9,} records"
+        if copies:
+            line += f" + {_count(copies, 'copy', 'copies')} of earlier files"
+        if bad:
+            line += f", {bad:,} quarantined ({', '.join(by_source.get(source, []))})"
+        lines.append(line)
+    for check_name, observed in warned:
+        lines.append(f"warning: {check_name}: {observed}")
+    if reasons or warned:
+        lines.append(
+            f'look closer: vmo sql --ops --warehouse {settings.warehouse} -c "SELECT source, file,'
+            f" record_number, reason_code, detail FROM ops.quarantine WHERE run_id = '{run_id}'\""
+        )
+    return lines
+
+
+def _count(number: int, noun: str, plural: str | None = None) -> str:
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"

@@ -36,6 +36,8 @@ class RunOutcome:
     message: str
     # When each Dagster step ran (ingest assets, dbt, checks, publish): what a run spent where.
     steps: tuple[StepTiming, ...] = ()
+    # What the run landed, quarantined and warned about (run_records.run_report), line by line.
+    report: tuple[str, ...] = ()
 
     def summary(self) -> str:
         return f"run {self.run_id}: {self.outcome}. {self.message}"
@@ -48,6 +50,16 @@ def _first_failure(result: dg.ExecuteInProcessResult) -> str | None:
             cause = error.cause.message.strip() if error.cause else ""
             return f"step {event.step_key} failed: {error.message.strip()} {cause}".strip()[:2000]
     return None
+
+
+def _files_left(result: dg.ExecuteInProcessResult) -> int:
+    """Files the ingest left for the next run (they changed while read): its assets' metadata."""
+    left = 0
+    for event in result.all_events:
+        if event.is_step_materialization:
+            value = event.step_materialization_data.materialization.metadata.get("files_skipped")
+            left += getattr(value, "value", 0) or 0
+    return left
 
 
 def _step_timings(instance: dg.DagsterInstance, run_id: str) -> tuple[StepTiming, ...]:
@@ -146,4 +158,5 @@ def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
         # The resource's teardown could not know which step failed; the result does.
         run_records.finish_run(settings, result.run_id, "failed", failure)
         message = failure
-    return RunOutcome(result.run_id, outcome or "failed", message or failure or "", steps)
+    report = tuple(run_records.run_report(settings, result.run_id, _files_left(result)))
+    return RunOutcome(result.run_id, outcome or "failed", message or failure or "", steps, report)

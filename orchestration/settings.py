@@ -34,6 +34,9 @@ class Settings:
     # Status name (matched case-insensitively, trimmed) -> new | indeterminate | done.
     status_categories: tuple[tuple[str, str], ...] = ()
     production_environments: tuple[str, ...] = ("production",)
+    # "incremental": each Jira file adds or updates issues; "snapshot": each file (or subfolder of
+    # pages) is a full export, and issues absent from the newest one were deleted upstream.
+    jira_export: str = "incremental"
     # KPIs that should have an organisation row in the latest complete month, and how much a
     # miss matters: by default a warning (the landing may simply lag a month behind as_of).
     required_monthly_kpis: tuple[str, ...] = ("throughput", "active_users")
@@ -42,6 +45,13 @@ class Settings:
     max_staleness_days: int = 45
     # The latest day's event volume, as a multiple of the trailing median, that is normal.
     volume_band: tuple[float, float] = (0.5, 2.0)
+    # Portfolios, products or initiatives vanishing since the last publication, as a share of
+    # each, that blocks publishing (an export that lost rows; expectations/landing.py).
+    max_dimension_drop: float = 0.2
+    # A source's records quarantined in a run, as a share of the run's records of that source:
+    # from the first a warning, from the second publishing is blocked.
+    quarantine_warning_share: float = 0.05
+    quarantine_blocking_share: float = 0.5
     duckdb_threads: int = 2
     # DuckDB's buffers, for each connection of a run (ingest, dbt, checks, publish); dbt runs in a
     # child process beside the Dagster one. Spills stay in the state folder: the ingest's in
@@ -80,7 +90,9 @@ class Settings:
             "story_points_field": self.story_points_field,
             "epic_link_field": self.epic_link_field,
             "status_category_overrides": {k: v for k, v in self.status_categories},
-            "production_environments": list(self.production_environments),
+            "jira_export": self.jira_export,
+            # Environment names compare case-insensitively, trimmed (stg_deployments__deployments).
+            "production_environments": sorted({n.strip().lower() for n in self.production_environments}),
         }
 
 
@@ -139,6 +151,18 @@ def _band(key: str, value: Any) -> tuple[float, float]:
     return float(value[0]), float(value[1])
 
 
+def _share(key: str, value: Any) -> float:
+    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
+        raise SettingsError(f"{key}: expected a share between 0 and 1 (0.2 = 20 %), got {value!r}")
+    return float(value)
+
+
+def _jira_export(key: str, value: Any) -> str:
+    if value not in ("incremental", "snapshot"):
+        raise SettingsError(f"{key}: expected 'incremental' or 'snapshot', got {value!r}")
+    return value
+
+
 def _memory(key: str, value: Any) -> str:
     if not isinstance(value, str) or not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB)", value):
         raise SettingsError(f"{key}: expected a size like '4GB', got {value!r}")
@@ -151,11 +175,15 @@ _TOML_KEYS = {
     "jira.story_points_field": ("story_points_field", _custom_field),
     "jira.epic_link_field": ("epic_link_field", _custom_field),
     "jira.status_categories": ("status_categories", _status_categories),
+    "jira.export": ("jira_export", _jira_export),
     "deployments.production_environments": ("production_environments", _string_list),
     "quality.required_monthly_kpis": ("required_monthly_kpis", _string_list),
     "quality.completeness_severity": ("completeness_severity", _severity),
     "quality.max_staleness_days": ("max_staleness_days", _positive_int),
     "quality.volume_band": ("volume_band", _band),
+    "quality.max_dimension_drop": ("max_dimension_drop", _share),
+    "quality.quarantine_warning_share": ("quarantine_warning_share", _share),
+    "quality.quarantine_blocking_share": ("quarantine_blocking_share", _share),
     "duckdb.threads": ("duckdb_threads", _positive_int),
     "duckdb.memory_limit": ("duckdb_memory_limit", _memory),
 }

@@ -1,11 +1,21 @@
-"""KPI catalogue: every definition the scorecards use, from analytics.kpi_definitions."""
+"""KPI catalogue: every definition the scorecards use, from analytics.kpi_definitions.
 
-import pandas as pd
+Written with the same helpers as docs/kpis.md (orchestration.analyst.kpi_reference), so the page,
+its download and the project's documentation say the same thing in the same words.
+"""
+
 import streamlit as st
 
 from dashboards import queries
 from dashboards.components import current_version, table
-from dashboards.formatting import format_value
+from orchestration.analyst.kpi_reference import (
+    DOMAINS,
+    markdown_text,
+    minimum_text,
+    render,
+    target_text,
+    thresholds_text,
+)
 
 COLUMNS = [
     "kpi_id",
@@ -22,6 +32,8 @@ COLUMNS = [
     "sources",
     "entity_types",
     "period_grains",
+    "sample_item",
+    "min_sample_size",
 ]
 
 st.title("KPI catalogue")
@@ -29,40 +41,36 @@ version = current_version()
 if version is None:
     st.stop()
 definitions = queries.kpi_definitions(version)
+records = definitions.to_dict("records")
 st.caption(
-    "One source of truth: the dbt seed kpi_definitions, published with every warehouse. A KPI without "
-    "thresholds is unrated; targets.csv can override targets and thresholds per entity and period."
+    "One source of truth: the dbt seed kpi_definitions, published with every warehouse and written out "
+    "as docs/kpis.md in the project. A KPI without thresholds is unrated; portfolio/targets.csv can "
+    "override targets and thresholds per entity and period. Below its minimum sample a value is "
+    "marked as a small sample."
+)
+st.download_button(
+    "Download the catalogue (kpis.md)",
+    render(records),
+    file_name="kpis.md",
+    mime="text/markdown",
+    key="download-kpis-md",
 )
 
-
-def _cell(text) -> str:
-    return (
-        "" if text is None or (isinstance(text, float) and pd.isna(text)) else str(text).replace("|", "\\|")
-    )
-
-
-def _thresholds(row: pd.Series) -> str:
-    if pd.isna(row["green_at"]) and pd.isna(row["red_at"]):
-        return "unrated"
-    better = "≥" if row["direction"] == "higher_is_better" else "≤"
-    worse = "<" if row["direction"] == "higher_is_better" else ">"
-    return (
-        f"green {better} {format_value(row['green_at'], row['unit'])}, "
-        f"red {worse} {format_value(row['red_at'], row['unit'])}"
-    )
-
-
-for domain, rows in definitions.groupby("domain", sort=False):
-    st.header(domain.title())
+for domain, title in DOMAINS.items():
+    rows = [r for r in records if r["domain"] == domain]
+    if not rows:
+        continue
+    st.header(title)
     lines = [
-        "| KPI | question | formula | target | thresholds | owner | grains |",
-        "|---|---|---|---|---|---|---|",
+        "| KPI | question | formula | target | status thresholds | minimum sample | owner | grains |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     lines += [
-        f"| **{_cell(r['name'])}** `{r['kpi_id']}` | {_cell(r['question'])} | {_cell(r['formula'])} | "
-        f"{format_value(r['target'], r['unit']) if pd.notna(r['target']) else '–'} | {_thresholds(r)} | "
-        f"{_cell(r['owner_role'])} | {_cell(r['entity_types'])}; {_cell(r['period_grains'])} |"
-        for _, r in rows.iterrows()
+        f"| **{markdown_text(r['name'])}** `{r['kpi_id']}` | {markdown_text(r['question'])} | "
+        f"{markdown_text(r['formula'])} | {target_text(r)} | {thresholds_text(r)} | {minimum_text(r)} | "
+        f"{markdown_text(r['owner_role'])} | {markdown_text(r['entity_types']).replace(',', ', ')}; "
+        f"{markdown_text(r['period_grains']).replace(',', ', ')} |"
+        for r in rows
     ]
     st.markdown("\n".join(lines))
 

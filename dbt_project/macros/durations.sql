@@ -1,6 +1,7 @@
-{# A duration in days (decimal), portable across adapters. #}
+{# A duration in days (decimal), exact to the millisecond (a datediff counts unit boundaries
+   crossed, so seconds would turn 53.487 s into 53 s), portable across adapters. #}
 {% macro days_between(start_ts, end_ts) -%}
-    ({{ dbt.datediff(start_ts, end_ts, 'second') }} / 86400.0)
+    ({{ dbt.datediff(start_ts, end_ts, 'millisecond') }} / 86400000.0)
 {%- endmacro %}
 
 {# Calendar days of a period, the current one stopping at as_of (kpi-taxonomy.md, Readings). #}

@@ -124,6 +124,15 @@ def _classify_sql(contract: CsvContract) -> tuple[str, str]:
     return reason, detail
 
 
+def _value(column: Column) -> str:
+    """A landed value as raw keeps it: trimmed, empty as NULL; the words of an enumeration or a
+    boolean in lower case, so that `SUCCESS` (as GitLab and GitHub export it) is `success`."""
+    value = f"nullif(trim({q(column.name)}), '')"
+    if column.kind in ("enum", "bool"):
+        value = f"lower({value})"
+    return f"{value} AS {q(column.name)}"
+
+
 def _escape(text: str) -> str:
     return text.replace("'", "''")
 
@@ -148,7 +157,8 @@ def load_csv_file(
         problem = (
             f"duplicate columns {duplicates}"
             if duplicates
-            else f"missing required columns {missing}"
+            else f"missing required column{'s' if len(missing) > 1 else ''} {', '.join(missing)}"
+            f" (the header has {', '.join(header)})"
             if header
             else "no header row"
         )
@@ -166,16 +176,21 @@ def load_csv_file(
     except duckdb.Error as exc:
         raise UnreadableFile(str(exc).splitlines()[0], count_records(path)) from exc
 
-    values = ", ".join(
-        f"nullif(trim({q(c.name)}), '') AS {q(c.name)}" if c.name in header else f"NULL AS {q(c.name)}"
-        for c in contract.columns
-    )
+    values = ", ".join(_value(c) if c.name in header else f"NULL AS {q(c.name)}" for c in contract.columns)
     extras = [n for n in header if n not in names]
     extra_json = (
         ("json_object(" + ", ".join(f"'{n.replace(chr(39), chr(39) * 2)}', {q(n)}" for n in extras) + ")")
         if extras
         else "NULL::JSON"
     )
+    absent = [c.name for c in contract.columns if c.name not in header]
+    if absent:
+        # An optional column left out reads as empty everywhere (every product "no steward"
+        # when product_owner is missing): recorded, so that a check can warn about it.
+        connection.execute(
+            "INSERT INTO ingest.absent_columns SELECT ?, ?, unnest(?::VARCHAR[])",
+            [contract.source, str(path), absent],
+        )
     reason, detail = _classify_sql(contract)
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE checked_rows AS SELECT *, {reason} AS _reason,"

@@ -62,7 +62,12 @@ CREATE TABLE IF NOT EXISTS ingest.quarantine (
     run_id VARCHAR NOT NULL, source VARCHAR NOT NULL, file VARCHAR NOT NULL,
     record_number BIGINT, record VARCHAR, reason_code VARCHAR NOT NULL, detail VARCHAR
 );
+CREATE TABLE IF NOT EXISTS ingest.absent_columns (
+    source VARCHAR NOT NULL, file VARCHAR NOT NULL, column_name VARCHAR NOT NULL
+);
 """
+# Tables holding what the ingest knows of one landed file, keyed by (source, file).
+FILE_TABLES = ("ingest.quarantine", "ingest.absent_columns", "ingest.landed_files")
 
 
 class LandingError(Exception):
@@ -132,13 +137,31 @@ def landed_files(landing_dir: Path, folder: str, suffixes: Iterable[str]) -> lis
     return sorted(found)
 
 
+# The landing zone's top folders (docs/landing-zone.md).
+LANDING_FOLDERS = ("portfolio", "delivery", "product", "strategy")
+
+
 def check_landing_folder(landing_dir: Path) -> None:
+    """The landing folder exists, can be read and holds at least one file to ingest."""
     if not landing_dir.is_dir():
         raise LandingError(f"landing folder {landing_dir} does not exist or is not a folder")
     try:
         next(landing_dir.iterdir(), None)
     except OSError as exc:
         raise LandingError(f"landing folder {landing_dir} cannot be read: {exc}") from exc
+    if not any(_holds_a_file(landing_dir / folder) for folder in LANDING_FOLDERS):
+        folders = ", ".join(f"{folder}/" for folder in LANDING_FOLDERS)
+        raise LandingError(
+            f"nothing has landed in {landing_dir}: no file under {folders}"
+            " (what to land: docs/landing-zone.md)"
+        )
+
+
+def _holds_a_file(folder: Path) -> bool:
+    for _, _, names in os.walk(folder, followlinks=False):
+        if any(not name.startswith(".") for name in names):
+            return True
+    return False
 
 
 def ensure_ledger(connection: duckdb.DuckDBPyConnection) -> None:
@@ -236,6 +259,28 @@ def load_new_files(
             results.append(_skipped(source, path))
     flush()
     return results
+
+
+def forget_vanished_unreadable_files(connection, sources: list[str], files: list[Path]) -> None:
+    """A file of these sources quarantined whole that is no longer among `files` (everything
+    their folder holds now) leaves the working ledger: nothing of it was loaded, and a broken
+    export deleted and landed again fixed must not block publishing for ever. (`ops` keeps its
+    record; a file that loaded records keeps them when deleted, as before.)"""
+    present = [str(path) for path in files]
+    vanished = connection.execute(
+        "SELECT l.source, l.file FROM ingest.landed_files AS l"
+        " WHERE list_contains(?::VARCHAR[], l.source) AND l.rows_loaded = 0"
+        " AND NOT list_contains(?::VARCHAR[], l.file) AND EXISTS (SELECT 1 FROM ingest.quarantine AS q"
+        " WHERE q.source = l.source AND q.file = l.file AND q.record_number IS NULL)",
+        [sources, present],
+    ).fetchall()
+    if not vanished:
+        return
+    connection.execute("BEGIN TRANSACTION")
+    for source, file in vanished:
+        for table in FILE_TABLES:
+            connection.execute(f"DELETE FROM {table} WHERE source = ? AND file = ?", [source, file])
+    connection.execute("COMMIT")
 
 
 def _skipped(source: str, path: Path) -> FileResult:
@@ -348,9 +393,11 @@ def _load_if_new(
                 loaded, quarantined = load_one(connection, path)
             except READ_ERRORS as unreadable:
                 _raise_if_moved(path, before)  # not the file's fault: it changed under the reader
-                # A reader's error aborts the transaction: start again with nothing of the file.
+                # A reader's error aborts the transaction: start again with nothing of the file,
+                # and without its earlier version (the unreadable one is what landed now).
                 connection.execute("ROLLBACK")
                 connection.execute("BEGIN TRANSACTION")
+                _forget_earlier_versions(connection, source, [path], raw_table)
                 loaded, quarantined = 0, _quarantine_whole(connection, run_id, source, path, unreadable)
         # The bytes hashed must be the bytes read: a file rewritten meanwhile is not recorded.
         _raise_if_moved(path, before)
@@ -381,7 +428,7 @@ def _forget_earlier_versions(connection, source: str, paths: list[Path], raw_tab
         return  # the usual case: new files, nothing of them in raw (no scan of a large raw table)
     if raw_table is not None:
         connection.execute(f"DELETE FROM raw.{q(raw_table)} WHERE {of_files.format('_file')}", [given])
-    for table in ("ingest.quarantine", "ingest.landed_files"):
+    for table in FILE_TABLES:
         connection.execute(f"DELETE FROM {table} WHERE source = ? AND {in_ledger}", [source, given])
 
 

@@ -15,6 +15,7 @@ from orchestration.ingest.landing import (
     UnreadableFile,
     count_records,
     ensure_ledger,
+    forget_vanished_unreadable_files,
     landed_files,
     load_new_files,
 )
@@ -39,6 +40,7 @@ def ingest_csv_folder(connection, settings: Settings, run_id: str, folder: str) 
     """
     contracts = CSV_FOLDERS[folder]
     files = landed_files(settings.landing_dir, folder, (".csv",))
+    forget_vanished_unreadable_files(connection, [*(c.source for c in contracts), folder], files)
     results = []
     for contract in contracts:
         mine = [path for path in files if contract.holds(path.name)]
@@ -80,6 +82,7 @@ def _unclaimed_loader(contracts: tuple[CsvContract, ...]) -> Callable:
 
 def ingest_jira(connection, settings: Settings, run_id: str) -> list[FileResult]:
     files = landed_files(settings.landing_dir, jira.FOLDER, jira.SUFFIXES)
+    forget_vanished_unreadable_files(connection, [jira.SOURCE], files)
     return load_new_files(
         connection,
         run_id,
@@ -95,6 +98,7 @@ def ingest_jira(connection, settings: Settings, run_id: str) -> list[FileResult]
 
 def ingest_events(connection, settings: Settings, run_id: str) -> list[FileResult]:
     files = landed_files(settings.landing_dir, events.FOLDER, events.SUFFIXES)
+    forget_vanished_unreadable_files(connection, [events.SOURCE], files)
     return load_new_files(
         connection,
         run_id,

@@ -95,3 +95,19 @@ def test_bad_arguments_exit_2(tmp_path):
     bad_date = runner.invoke(app, ["run", "--landing", str(tmp_path), "--as-of", "2025-02-30"])
     assert bad_date.exit_code == 2
     assert "--as-of" in bad_date.output
+
+
+def test_an_empty_landing_folder_says_nothing_has_landed_and_exits_2(tmp_path):
+    landing = tmp_path / "landing"
+    (landing / "portfolio").mkdir(parents=True)
+    (landing / "delivery" / "jira" / ".partial.json").parent.mkdir(parents=True)
+    (landing / "delivery" / "jira" / ".partial.json").write_text("{")  # hidden: being written
+    result = CliRunner().invoke(
+        app, ["run", "--landing", str(landing), "--warehouse", str(tmp_path / "w.duckdb")]
+    )
+    assert result.exit_code == 2
+    assert result.output.strip().splitlines() == [
+        f"vmo: nothing has landed in {landing}: no file under portfolio/, delivery/, product/, strategy/"
+        " (what to land: docs/landing-zone.md)"
+    ]
+    assert not (tmp_path / "w.duckdb").exists() and not (tmp_path / "w_ops.duckdb").exists()

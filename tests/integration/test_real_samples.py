@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from orchestration.ingest.landing import REASON_CODES
-from tests.conftest import SAMPLES, query, run, settings_for
+from tests.conftest import SAMPLES, query, requires_shared, run, settings_for
 
-pytestmark = pytest.mark.skipif(not SAMPLES.is_dir(), reason="../shared/samples is not beside the project")
+pytestmark = requires_shared
 
 JIRA_FILES = sorted(
     [

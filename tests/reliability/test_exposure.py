@@ -1,6 +1,6 @@
 """Exposure: what listens where, and what user input can reach the SQL.
 
-The dashboard and `dagster dev` listen on 127.0.0.1 unless told otherwise; binding elsewhere
+The dashboard and `vmo dagster` listen on 127.0.0.1 unless told otherwise; binding elsewhere
 takes an explicit `--host` and is warned about. Filters arrive from the URL: a hostile value is
 one no page offers, so it is never a query's text (the queries take parameters) and the page
 falls back to its first choice.
@@ -98,15 +98,74 @@ def test_binding_the_dashboard_elsewhere_takes_a_flag_and_says_what_it_exposes(t
     assert "anyone who can reach 0.0.0.0" in err and "no login" in err
 
 
-def test_dagster_dev_listens_on_this_machine_only_by_default(tmp_path, figures):
+def _answers(port: int) -> bool:
+    import urllib.request
+
+    try:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/server_info", timeout=2) as response:
+            return response.status == 200
+    except OSError:
+        return False
+
+
+def _group_alive(pgid: int) -> bool:
+    try:
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    return True
+
+
+def test_vmo_dagster_listens_locally_keeps_its_instance_and_stops_cleanly_on_sigterm(tmp_path, figures):
+    """`vmo dagster` (dagster dev with its instance in the state folder): on 127.0.0.1 only; a
+    new instance's sensor takes the files already ingested for seen; SIGTERM stops the webserver,
+    daemon and code server, nothing is left running, and nothing is written to the folder it was
+    started in."""
     port = _free_port()
-    home = tmp_path / "dagster-home"
-    home.mkdir()
-    env = {**os.environ, "DAGSTER_HOME": str(home), "VMO_WAREHOUSE": str(tmp_path / "w.duckdb")}
-    dagster = str(Path(sys.executable).with_name("dagster"))
-    addresses, _ = _serve_and_look([dagster, "dev", "-p", str(port)], port, env, seconds=180)
-    assert addresses == {"127.0.0.1"}
-    figures(dagster_dev_default_bind="127.0.0.1")
+    cwd = tmp_path / "started-here"
+    cwd.mkdir()
+    (tmp_path / "landing" / "portfolio").mkdir(parents=True)
+    env = {
+        **{k: v for k, v in os.environ.items() if not k.startswith(("VMO_", "DAGSTER_"))},
+        "VMO_WAREHOUSE": str(tmp_path / "data" / "warehouse.duckdb"),
+        "VMO_LANDING_DIR": str(tmp_path / "landing"),
+    }
+    started = time.monotonic()
+    process = subprocess.Popen(
+        _vmo("dagster", "--port", str(port)),
+        cwd=cwd,
+        env=env,
+        start_new_session=True,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        deadline = started + 180
+        while time.monotonic() < deadline and not _answers(port):
+            assert process.poll() is None, process.stdout.read()
+            time.sleep(0.5)
+        answered_after = time.monotonic() - started
+        assert _answers(port)
+        assert _listening_addresses(port) == {"127.0.0.1"}
+        process.send_signal(signal.SIGTERM)
+        stopping = time.monotonic()
+        output, _ = process.communicate(timeout=60)  # a hang fails here, the group is killed below
+        stopped_after = time.monotonic() - stopping
+    finally:
+        if _group_alive(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0, output
+    assert "Shutting down Dagster services" in output and "Dagster services shut down" in output
+    assert not _group_alive(process.pid)
+    assert list(cwd.iterdir()) == []  # no .tmp_dagster_home_*, no logs
+    home = tmp_path / "data" / ".vmo" / "warehouse" / "dagster"
+    assert (home / "dagster.yaml").is_file() and (home / "history" / "runs.db").is_file()  # kept
+    figures(
+        dagster_default_bind="127.0.0.1",
+        dagster_answered_after_s=round(answered_after, 1),
+        dagster_stopped_after_s=round(stopped_after, 1),
+    )
 
 
 HOSTILE_FILTERS = {

@@ -69,8 +69,9 @@ BAD_VALUES = {
     "quarter": ["2025-Q5", "Q1-2025", "2025Q1"],
     "amount": ["-1", "abc", "1,000", "inf", "NaN", "=1+1", "1e999"],
     "number": ["abc", "NaN", "inf", "=1+1", "--1", "1e999"],
-    "enum": ["ACTIVE", "<b>x</b>", "=cmd", "none"],
-    "bool": ["yes", "1", "TRUE", "false!"],
+    # Words in any case are good (ACTIVE is active); what maps to no listed word is not.
+    "enum": ["ACTIVE!", "<b>x</b>", "=cmd", "none", "act ive"],
+    "bool": ["yes", "1", "TRUE!", "false!"],
     "timestamp": [
         "2025-01-10T10:00:00",  # no offset
         "2025-02-30T10:00:00Z",
@@ -171,7 +172,10 @@ def _cell(column: Column, contract: CsvContract) -> st.SearchStrategy[tuple[str,
         good = text.filter(lambda t: not column.required or _trimmed(t)).map(lambda t: (t, None))
         bad = st.nothing()
     else:
-        good = st.just((GOOD_VALUES.get(column.kind) or column.values[0], None))
+        word = GOOD_VALUES.get(column.kind) or column.values[0]
+        # A listed word in capitals, or capitalised with spaces around it, is the same word.
+        spellings = [word, word.upper(), f" {word.title()} "] if column.kind in ("enum", "bool") else [word]
+        good = st.sampled_from(spellings).map(lambda t: (t, None))
         code = {
             "date": "bad_date",
             "month": "bad_month",

@@ -59,3 +59,26 @@ def test_sensor_requests_a_run_for_new_files_only(tmp_path, monkeypatch):
     )
     new = sensor(dg.build_sensor_context(cursor=context.cursor))
     assert isinstance(new, dg.RunRequest) and new.tags["vmo/new_files"] == "1"
+
+
+def test_a_sensor_without_a_cursor_takes_the_ingested_files_for_seen(tmp_path, monkeypatch):
+    """A new Dagster instance (no cursor) must not republish an up-to-date warehouse: the files
+    the ingest ledger holds, unchanged since, are not new."""
+    from orchestration.ingest import sources
+    from orchestration.settings import load_settings
+    from orchestration.warehouse import work_connection
+
+    landing = tmp_path / "landing"
+    monkeypatch.setenv("VMO_LANDING_DIR", str(landing))
+    monkeypatch.setenv("VMO_WAREHOUSE", str(tmp_path / "w.duckdb"))
+    write_csv(landing / "portfolio/portfolios.csv", ["portfolio_id", "name"], [["F1", "A"]])
+    settings = load_settings()
+    with work_connection(settings) as connection:
+        sources.create_raw_tables(connection)
+        sources.ingest_csv_folder(connection, settings, "run-1", "portfolio")
+    sensor = new_landed_files_sensor(PIPELINE_JOB)
+    context = dg.build_sensor_context(cursor=None)
+    assert isinstance(sensor(context), dg.SkipReason)
+    write_csv(landing / "portfolio/products.csv", ["product_id", "name", "portfolio_id"], [["P1", "B", "F1"]])
+    new = sensor(dg.build_sensor_context(cursor=context.cursor))
+    assert isinstance(new, dg.RunRequest) and new.tags["vmo/new_files"] == "1"

@@ -132,7 +132,11 @@ def test_csv_dialect_bom_crlf_quotes_and_extra_columns(tmp_path):
     ("name", "content", "problem"),
     [
         ("products.csv", "product_id,name,name,portfolio_id\nP1,a,b,F1\n", "duplicate columns"),
-        ("products.csv", "product_id,name\nP1,a\n", "missing required columns ['portfolio_id']"),
+        (
+            "products.csv",
+            "product_id,name\nP1,a\n",
+            "missing required column portfolio_id (the header has product_id, name)",
+        ),
         ("products.csv", b"product_id,name,portfolio_id\nP1,\xff\xfe,F1\n", "cannot read header"),
         ("notes.csv", "a,b\n1,2\n", "no contract for this file name"),
     ],
@@ -154,7 +158,9 @@ def test_deployments_incidents_surveys_revenue_strategy(tmp_path):
         ["deployment_id", "product_id", "environment", "status", "deployed_at"],
         [
             ["D1", "P1", "production", "success", "2025-01-10T10:00:00+02:00"],
-            ["D2", "P1", "production", "SUCCESS", "2025-01-10T10:00:00Z"],  # bad_enum
+            # An enumeration's words in any case (GitLab and GitHub write SUCCESS): read as success.
+            ["D2", "P1", "PRODUCTION", " SUCCESS ", "2025-01-10T10:00:00Z"],
+            ["D3", "P1", "production", "succeeded", "2025-01-10T10:00:00Z"],  # bad_enum
         ],
     )
     write_csv(
@@ -194,15 +200,21 @@ def test_deployments_incidents_surveys_revenue_strategy(tmp_path):
         [["O1", "Grow", "2025-Q1"], ["O2", "Shrink", "2025-03"]],
     )  # not a quarter
     counts, quarantine, _ledger = ingest(land, tmp_path)
-    assert reasons(quarantine, "deploys-2025.csv") == [(2, "bad_enum")]
+    assert reasons(quarantine, "deploys-2025.csv") == [(3, "bad_enum")]
     assert reasons(quarantine, "deployment_changes-2025.csv") == [(2, "bad_timestamp")]
     assert reasons(quarantine, "incidents.csv") == [(2, "bad_enum")]
     assert reasons(quarantine, "s.csv") == [(2, "out_of_range"), (3, "out_of_range")]
     assert reasons(quarantine, "r.csv") == [(2, "missing_required")]
     assert reasons(quarantine, "objectives.csv") == [(2, "bad_month")]
     assert (
-        counts["deployments"] == 1 and counts["deployment_changes"] == 1 and counts["survey_responses"] == 2
+        counts["deployments"] == 2 and counts["deployment_changes"] == 1 and counts["survey_responses"] == 2
     )
+    settings = load_settings(landing=land, warehouse=tmp_path / "wh" / "w.duckdb", environ={})
+    with work_connection(settings) as connection:
+        rows = connection.execute("SELECT deployment_id, environment, status FROM raw.deployments ORDER BY 1")
+        # The status is an enumeration, stored in its contract spelling; the environment is a name,
+        # kept as landed (it is matched case-insensitively against the configured ones in dbt).
+        assert rows.fetchall() == [("D1", "production", "success"), ("D2", "PRODUCTION", "success")]
 
 
 def _issue(key, created="2025-01-02T09:00:00.000+0000", **fields):
@@ -384,3 +396,59 @@ def test_the_same_file_twice_loads_once_and_reruns_load_nothing(tmp_path):
     assert ledger["day-2-copy.jsonl"] == (1, 1, True)  # accounted for, loaded once
     again, quarantine, _ = ingest(land, tmp_path)
     assert again == counts and len(quarantine) == 1
+
+
+def test_booleans_and_survey_types_in_any_case_and_absent_columns_recorded(tmp_path):
+    land = tmp_path / "landing"
+    for name, (header, rows) in PORTFOLIO.items():
+        write_csv(land / "portfolio" / name, header, rows)
+    write_csv(
+        land / "portfolio/milestones.csv",
+        ["milestone_id", "initiative_id", "name", "baseline_date", "is_launch"],
+        [["M1", "I1", "GA", "2025-06-01", "TRUE"], ["M2", "I1", "Beta", "2025-05-01", "yes"]],
+    )
+    write_csv(
+        land / "product/surveys/s.csv",
+        ["response_id", "product_id", "submitted_at", "survey_type", "score"],
+        [["R1", "P1", "2025-01-10T12:00:00Z", "NPS", "9"], ["R2", "P1", "2025-01-10T12:00:00Z", "Csat", "4"]],
+    )
+    _counts, quarantine, _ledger = ingest(land, tmp_path)
+    assert reasons(quarantine, "milestones.csv") == [(2, "bad_enum")]  # "yes" is not a boolean
+    settings = load_settings(landing=land, warehouse=tmp_path / "wh" / "w.duckdb", environ={})
+    with work_connection(settings) as connection:
+        assert connection.execute("SELECT milestone_id, is_launch FROM raw.milestones").fetchall() == [
+            ("M1", "true")
+        ]
+        types = connection.execute("SELECT survey_type FROM raw.survey_responses ORDER BY 1").fetchall()
+        assert types == [("csat",), ("nps",)]
+        # Optional contract columns the headers left out: recorded per file, for the landing check.
+        absent = connection.execute(
+            "SELECT split_part(file, '/', -1), column_name FROM ingest.absent_columns"
+            " WHERE source IN ('portfolio/products', 'portfolio/milestones') ORDER BY ALL"
+        ).fetchall()
+    assert absent == [
+        ("milestones.csv", "actual_date"),
+        ("milestones.csv", "forecast_date"),
+        ("products.csv", "launched_on"),
+        ("products.csv", "product_owner"),
+        ("products.csv", "status"),
+    ]
+
+
+def test_an_export_overwritten_by_an_unreadable_one_no_longer_counts_its_earlier_rows(tmp_path):
+    """The landing folder as it is now is the truth: initiatives.csv overwritten by a version
+    missing budget_total is quarantined whole, and the rows of the version before it leave raw
+    (the landing check then blocks publishing; nothing silently keeps yesterday's file)."""
+    land = tmp_path / "landing"
+    portfolio(land)
+    counts, _, _ = ingest(land, tmp_path)
+    assert counts["initiatives"] == 1
+    header, rows = PORTFOLIO["initiatives.csv"]
+    write_csv(land / "portfolio/initiatives.csv", [c.replace("budget_total", "budget") for c in header], rows)
+    counts, quarantine, ledger = ingest(land, tmp_path)
+    assert counts["initiatives"] == 0
+    assert ledger["initiatives.csv"] == (0, 1, False)
+    (whole,) = [q for q in quarantine if q[1] == "initiatives.csv"]
+    assert whole[2:4] == (None, "unparseable_file") and whole[4].startswith(
+        "missing required column budget_total"
+    )

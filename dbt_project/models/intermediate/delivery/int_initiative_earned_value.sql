@@ -41,7 +41,7 @@ select
     coalesce(m.actual_cost, 0) as actual_cost,
     coalesce(m.planned_cost, 0) as planned_cost
 from progress as g
-inner join {{ ref('dim_initiatives') }} as d on d.initiative_id = g.initiative_id
+inner join {{ ref('dim_initiatives') }} as d on g.initiative_id = d.initiative_id
 left join money as m
-    on m.initiative_id = g.initiative_id and m.period_grain = g.period_grain and m.period_start = g.period_start
+    on g.initiative_id = m.initiative_id and g.period_grain = m.period_grain and g.period_start = m.period_start
 where g.scope_points > 0

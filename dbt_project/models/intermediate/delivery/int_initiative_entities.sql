@@ -3,7 +3,7 @@
 with initiatives as (
     select i.initiative_id, i.product_id, p.portfolio_id
     from {{ ref('stg_portfolio__initiatives') }} as i
-    inner join {{ ref('stg_portfolio__products') }} as p on p.product_id = i.product_id
+    inner join {{ ref('stg_portfolio__products') }} as p on i.product_id = p.product_id
 )
 
 select initiative_id, 'initiative' as entity_type, initiative_id as entity_id from initiatives

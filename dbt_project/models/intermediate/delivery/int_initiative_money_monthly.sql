@@ -2,17 +2,20 @@
 -- months that began by as_of (nothing after as_of counts, plans included).
 with budgets as (
     select initiative_id, month_start, sum(planned_cost) as planned_cost
-    from {{ ref('stg_portfolio__budgets') }} group by all
+    from {{ ref('stg_portfolio__budgets') }}
+    group by all
 ),
 
 costs as (
     select initiative_id, month_start, sum(actual_cost) as actual_cost
-    from {{ ref('stg_portfolio__costs') }} group by all
+    from {{ ref('stg_portfolio__costs') }}
+    group by all
 ),
 
 benefits as (
     select initiative_id, month_start, sum(planned_value) as planned_value, sum(realized_value) as realized_value
-    from {{ ref('stg_portfolio__benefits') }} group by all
+    from {{ ref('stg_portfolio__benefits') }}
+    group by all
 ),
 
 months as (
@@ -31,8 +34,8 @@ select
     coalesce(f.planned_value, 0) as planned_value,
     coalesce(f.realized_value, 0) as realized_value
 from months as m
-inner join {{ ref('dim_initiatives') }} as i on i.initiative_id = m.initiative_id
-left join budgets as b on b.initiative_id = m.initiative_id and b.month_start = m.month_start
-left join costs as c on c.initiative_id = m.initiative_id and c.month_start = m.month_start
-left join benefits as f on f.initiative_id = m.initiative_id and f.month_start = m.month_start
+inner join {{ ref('dim_initiatives') }} as i on m.initiative_id = i.initiative_id
+left join budgets as b on m.initiative_id = b.initiative_id and m.month_start = b.month_start
+left join costs as c on m.initiative_id = c.initiative_id and m.month_start = c.month_start
+left join benefits as f on m.initiative_id = f.initiative_id and m.month_start = f.month_start
 where m.month_start <= {{ as_of() }}

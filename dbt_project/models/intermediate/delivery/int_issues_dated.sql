@@ -24,4 +24,4 @@ select
     coalesce(f.first_done_at, i.resolved_at) as done_at,
     f.first_in_progress_at as in_progress_at
 from {{ ref('stg_jira__issues') }} as i
-left join firsts as f on f.issue_key = i.issue_key
+left join firsts as f on i.issue_key = f.issue_key

@@ -9,8 +9,9 @@ with bounds as (
 ),
 
 months as (
-    select cast(unnest(range(first_month, cast({{ as_of() }} as timestamp) + interval 1 day, interval 1 month)) as date)
-        as month_start
+    select
+        cast(unnest(range(first_month, cast({{ as_of() }} as timestamp) + interval 1 day, interval 1 month)) as date)
+            as month_start
     from bounds
     where first_month is not null
 )

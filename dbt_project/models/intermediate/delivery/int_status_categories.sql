@@ -22,9 +22,10 @@ all_names as (
 ),
 
 seen as (
-    select status_key, category, row_number() over (
-        partition by status_key order by count(*) desc, category
-    ) as preference
+    select
+        status_key, category, row_number() over (
+            partition by status_key order by count(*) desc, category
+        ) as preference
     from current_statuses
     where category in ('new', 'indeterminate', 'done')
     group by status_key, category
@@ -38,7 +39,8 @@ overrides as (
         {% endfor %}
     ) as o (status_key, category)
     {% else %}
-    select cast(null as varchar) as status_key, cast(null as varchar) as category where false
+        select cast(null as varchar) as status_key, cast(null as varchar) as category
+        where false
     {% endif %}
 )
 
@@ -56,6 +58,6 @@ select
     case when o.category is not null then 'config' when s.category is not null then 'issues' else 'default' end
         as category_source
 from all_names as n
-left join overrides as o on o.status_key = n.status_key
-left join seen as s on s.status_key = n.status_key and s.preference = 1
+left join overrides as o on n.status_key = o.status_key
+left join seen as s on n.status_key = s.status_key and s.preference = 1
 where n.status_key is not null

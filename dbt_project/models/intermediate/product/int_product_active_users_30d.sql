@@ -17,8 +17,12 @@ runs as (
         product_id,
         user_id,
         activity_date,
-        sum(case when previous_date is null
-            or {{ dbt.datediff('previous_date', 'activity_date', 'day') }} > 30 then 1 else 0 end)
+        sum(case
+            when
+                previous_date is null
+                or {{ dbt.datediff('previous_date', 'activity_date', 'day') }} > 30 then 1
+            else 0
+        end)
             over (partition by product_id, user_id order by activity_date rows unbounded preceding) as run_number
     from user_days
 ),

@@ -28,7 +28,7 @@ with wanted as (
 product_reads as (
     select e.product_id, min(w.period_start) as read_from
     from wanted as w
-    inner join {{ ref('int_product_entities') }} as e on e.entity_type = w.entity_type and e.entity_id = w.entity_id
+    inner join {{ ref('int_product_entities') }} as e on w.entity_type = e.entity_type and w.entity_id = e.entity_id
     group by e.product_id
 ),
 
@@ -36,21 +36,21 @@ feature_reads as (
     select f.product_id, f.feature, min(w.period_start) as read_from
     from wanted as w
     inner join {{ ref('int_initiative_features') }} as f
-        on w.entity_type = 'initiative' and f.initiative_id = w.entity_id
+        on w.entity_type = 'initiative' and w.entity_id = f.initiative_id
     group by f.product_id, f.feature
 ),
 
 entity_user_days as (
     select distinct e.entity_type, e.entity_id, u.user_id, u.activity_date
     from {{ ref('fct_product_usage_daily') }} as u
-    inner join product_reads as r on r.product_id = u.product_id and u.activity_date >= r.read_from
-    inner join {{ ref('int_product_entities') }} as e on e.product_id = u.product_id
+    inner join product_reads as r on u.product_id = r.product_id and u.activity_date >= r.read_from
+    inner join {{ ref('int_product_entities') }} as e on u.product_id = e.product_id
     union
     select 'initiative', f.initiative_id, u.user_id, u.activity_date
     from {{ ref('fct_feature_usage_daily') }} as u
     inner join feature_reads as r
-        on r.product_id = u.product_id and r.feature = u.feature and u.activity_date >= r.read_from
-    inner join {{ ref('int_initiative_features') }} as f on f.product_id = u.product_id and f.feature = u.feature
+        on u.product_id = r.product_id and u.feature = r.feature and u.activity_date >= r.read_from
+    inner join {{ ref('int_initiative_features') }} as f on u.product_id = f.product_id and u.feature = f.feature
 ),
 
 counted as (
@@ -70,5 +70,6 @@ counted as (
 select c.entity_type, c.entity_id, c.period_grain, c.period_start, c.active_users, c.user_days, w.usage_fingerprint
 from counted as c
 inner join wanted as w
-    on w.entity_type = c.entity_type and w.entity_id = c.entity_id
-    and w.period_grain = c.period_grain and w.period_start = c.period_start
+    on
+        c.entity_type = w.entity_type and c.entity_id = w.entity_id
+        and c.period_grain = w.period_grain and c.period_start = w.period_start

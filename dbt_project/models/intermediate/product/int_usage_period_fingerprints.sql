@@ -19,13 +19,13 @@ feature_days as (
 hashed_days as (
     select e.entity_type, e.entity_id, d.activity_date, hash(d.product_id, d.activity_date, d.users, d.events) as day_hash
     from product_days as d
-    inner join {{ ref('int_product_entities') }} as e on e.product_id = d.product_id
+    inner join {{ ref('int_product_entities') }} as e on d.product_id = e.product_id
     union all
     select
         'initiative', f.initiative_id, d.activity_date,
         hash(d.product_id, d.feature, d.activity_date, d.users, d.events)
     from feature_days as d
-    inner join {{ ref('int_initiative_features') }} as f on f.product_id = d.product_id and f.feature = d.feature
+    inner join {{ ref('int_initiative_features') }} as f on d.product_id = f.product_id and d.feature = f.feature
 )
 
 select

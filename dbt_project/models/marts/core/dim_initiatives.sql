@@ -21,4 +21,4 @@ select
     i.jira_epic_keys,
     i.feature_keys
 from {{ ref('stg_portfolio__initiatives') }} as i
-inner join {{ ref('dim_products') }} as p on p.product_id = i.product_id
+inner join {{ ref('dim_products') }} as p on i.product_id = p.product_id

@@ -8,5 +8,5 @@ select
     i.issue_type,
     {{ days_between('c.committed_at', 'd.deployed_at') }} as lead_time_days
 from {{ ref('stg_deployments__changes') }} as c
-inner join {{ ref('fct_deployments') }} as d on d.deployment_id = c.deployment_id
-left join {{ ref('stg_jira__issues') }} as i on i.issue_key = c.issue_key
+inner join {{ ref('fct_deployments') }} as d on c.deployment_id = d.deployment_id
+left join {{ ref('stg_jira__issues') }} as i on c.issue_key = i.issue_key

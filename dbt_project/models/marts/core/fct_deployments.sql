@@ -16,6 +16,6 @@ select
     d.deployed_at,
     c.deployment_id is not null as caused_incident
 from {{ ref('stg_deployments__deployments') }} as d
-inner join {{ ref('dim_products') }} as p on p.product_id = d.product_id
-left join caused as c on c.deployment_id = d.deployment_id
+inner join {{ ref('dim_products') }} as p on d.product_id = p.product_id
+left join caused as c on d.deployment_id = c.deployment_id
 where d.deployed_at < {{ as_of_end() }}

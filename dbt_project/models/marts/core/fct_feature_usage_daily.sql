@@ -13,7 +13,7 @@ select
     u.activity_date,
     cast(sum(u.event_count) as bigint) as event_count
 from {{ ref('int_usage_daily_parts') }} as u
-inner join {{ ref('dim_products') }} as p on p.product_id = u.product_id
+inner join {{ ref('dim_products') }} as p on u.product_id = p.product_id
 {% if is_incremental() %}
     inner join ({{ usage_days_out_of_date(this, features_only=true) }}) as stale
         on stale.product_id = u.product_id and stale.activity_date = u.activity_date

@@ -10,5 +10,5 @@ select
     case when i.launched_on <= {{ as_of() }} then i.launched_on end as launched_on,
     coalesce(i.launched_on <= {{ as_of() }}, i.stage = 'launched') as is_launched
 from {{ ref('stg_strategy__ideas') }} as i
-left join {{ ref('dim_products') }} as p on p.product_id = i.product_id
+left join {{ ref('dim_products') }} as p on i.product_id = p.product_id
 where i.submitted_on <= {{ as_of() }}

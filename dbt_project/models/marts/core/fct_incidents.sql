@@ -9,5 +9,5 @@ select
     case when i.resolved_at < {{ as_of_end() }} then i.resolved_at end as resolved_at,
     i.caused_by_deployment_id
 from {{ ref('stg_incidents__incidents') }} as i
-inner join {{ ref('dim_products') }} as p on p.product_id = i.product_id
+inner join {{ ref('dim_products') }} as p on i.product_id = p.product_id
 where i.opened_at < {{ as_of_end() }}

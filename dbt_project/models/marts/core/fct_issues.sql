@@ -11,6 +11,6 @@ select
     case when d.in_progress_at < {{ as_of_end() }} then d.in_progress_at end as in_progress_at,
     case when d.done_at < {{ as_of_end() }} then d.done_at end as done_at
 from {{ ref('int_issues_mapped_to_initiatives') }} as m
-inner join {{ ref('dim_initiatives') }} as i on i.initiative_id = m.initiative_id
-inner join {{ ref('int_issues_dated') }} as d on d.issue_key = m.issue_key
+inner join {{ ref('dim_initiatives') }} as i on m.initiative_id = i.initiative_id
+inner join {{ ref('int_issues_dated') }} as d on m.issue_key = d.issue_key
 where d.created_at < {{ as_of_end() }}

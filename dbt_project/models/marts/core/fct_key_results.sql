@@ -13,4 +13,4 @@ select
     k.entity_type,
     k.entity_id
 from {{ ref('stg_strategy__key_results') }} as k
-inner join {{ ref('dim_objectives') }} as o on o.objective_id = k.objective_id
+inner join {{ ref('dim_objectives') }} as o on k.objective_id = o.objective_id

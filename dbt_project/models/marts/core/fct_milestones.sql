@@ -9,4 +9,4 @@ select
     case when m.actual_date <= {{ as_of() }} then m.actual_date end as actual_date,
     m.is_launch
 from {{ ref('stg_portfolio__milestones') }} as m
-inner join {{ ref('dim_initiatives') }} as i on i.initiative_id = m.initiative_id
+inner join {{ ref('dim_initiatives') }} as i on m.initiative_id = i.initiative_id

@@ -17,13 +17,13 @@ with evaluation_dates as (
 launches as (
     select l.initiative_id, i.product_id, l.launched_on
     from {{ ref('int_initiative_launches') }} as l
-    inner join {{ ref('dim_initiatives') }} as i on i.initiative_id = l.initiative_id
+    inner join {{ ref('dim_initiatives') }} as i on l.initiative_id = i.initiative_id
 ),
 
 monthly_rows as (
     select r.kpi_id, d.domain, r.entity_id as initiative_id, r.period_start, r.status
     from {{ ref('kpi_rated') }} as r
-    inner join {{ ref('kpi_definitions') }} as d on d.kpi_id = r.kpi_id
+    inner join {{ ref('kpi_definitions') }} as d on r.kpi_id = d.kpi_id
     where r.entity_type = 'initiative' and r.period_grain = 'month'
 ),
 
@@ -38,9 +38,10 @@ delivery_latest as (
 value_latest as (
     select m.initiative_id, e.evaluated_on, m.kpi_id, arg_max(m.status, m.period_start) as status
     from monthly_rows as m
-    inner join launches as l on l.initiative_id = m.initiative_id
+    inner join launches as l on m.initiative_id = l.initiative_id
     inner join evaluation_dates as e on m.period_start <= e.evaluated_on and l.launched_on <= e.evaluated_on
-    where m.kpi_id in ('feature_adoption_rate', 'benefit_realization_rate', 'roi')
+    where
+        m.kpi_id in ('feature_adoption_rate', 'benefit_realization_rate', 'roi')
         and m.period_start >= cast({{ dbt.date_trunc('month', 'l.launched_on') }} as date)
     group by all
 ),
@@ -56,9 +57,10 @@ launch_window_responses as (
         case when r.score >= 9 then 1 when r.score <= 6 then -1 else 0 end as net_promoter
     from launches as l
     inner join {{ ref('fct_survey_responses') }} as r
-        on r.product_id = l.product_id and r.survey_type = 'nps'
-        and cast(r.submitted_at as date) >= cast({{ dbt.dateadd('day', -90, 'l.launched_on') }} as date)
-        and cast(r.submitted_at as date) < cast({{ dbt.dateadd('day', 90, 'l.launched_on') }} as date)
+        on
+            l.product_id = r.product_id and r.survey_type = 'nps'
+            and cast(r.submitted_at as date) >= cast({{ dbt.dateadd('day', -90, 'l.launched_on') }} as date)
+            and cast(r.submitted_at as date) < cast({{ dbt.dateadd('day', 90, 'l.launched_on') }} as date)
 ),
 
 nps_windows as (
@@ -66,9 +68,9 @@ nps_windows as (
         w.initiative_id,
         e.evaluated_on,
         100.0 * sum(w.net_promoter) filter (where w.after_launch)
-            / nullif(count(*) filter (where w.after_launch), 0) as nps_after,
+        / nullif(count(*) filter (where w.after_launch), 0) as nps_after,
         100.0 * sum(w.net_promoter) filter (where not w.after_launch)
-            / nullif(count(*) filter (where not w.after_launch), 0) as nps_before
+        / nullif(count(*) filter (where not w.after_launch), 0) as nps_before
     from launch_window_responses as w
     inner join evaluation_dates as e on w.launched_on <= e.evaluated_on and w.submitted_on <= e.evaluated_on
     group by all
@@ -110,6 +112,6 @@ select
     any_value(n.nps_change) as nps_change
 from {{ ref('dim_initiatives') }} as i
 cross join evaluation_dates as e
-left join points as p on p.initiative_id = i.initiative_id and p.evaluated_on = e.evaluated_on
-left join nps_change as n on n.initiative_id = i.initiative_id and n.evaluated_on = e.evaluated_on
+left join points as p on i.initiative_id = p.initiative_id and e.evaluated_on = p.evaluated_on
+left join nps_change as n on i.initiative_id = n.initiative_id and e.evaluated_on = n.evaluated_on
 group by i.initiative_id, e.evaluated_on

@@ -23,6 +23,6 @@ select
     f.no_steward_reason,
     f.handoff_gap_reason
 from {{ ref('dim_initiatives') }} as i
-inner join {{ ref('fct_initiative_health') }} as h on h.initiative_id = i.initiative_id and h.evaluated_on = {{ as_of() }}
-inner join {{ ref('initiative_flags') }} as f on f.initiative_id = i.initiative_id
-left join {{ ref('int_initiative_launches') }} as l on l.initiative_id = i.initiative_id
+inner join {{ ref('fct_initiative_health') }} as h on i.initiative_id = h.initiative_id and h.evaluated_on = {{ as_of() }}
+inner join {{ ref('initiative_flags') }} as f on i.initiative_id = f.initiative_id
+left join {{ ref('int_initiative_launches') }} as l on i.initiative_id = l.initiative_id

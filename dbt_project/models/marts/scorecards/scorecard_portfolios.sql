@@ -40,6 +40,6 @@ select
     coalesce(h.delivery_kpis_rated, 0) as delivery_kpis_rated,
     coalesce(h.value_kpis_rated, 0) as value_kpis_rated
 from {{ ref('dim_portfolios') }} as f
-left join {{ ref('entity_health') }} as h on h.entity_type = 'portfolio' and h.entity_id = f.portfolio_id
-left join products as p on p.portfolio_id = f.portfolio_id
-left join value_at_risk as v on v.portfolio_id = f.portfolio_id
+left join {{ ref('entity_health') }} as h on h.entity_type = 'portfolio' and f.portfolio_id = h.entity_id
+left join products as p on f.portfolio_id = p.portfolio_id
+left join value_at_risk as v on f.portfolio_id = v.portfolio_id

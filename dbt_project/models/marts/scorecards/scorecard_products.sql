@@ -39,6 +39,6 @@ select
     coalesce(h.delivery_kpis_rated, 0) as delivery_kpis_rated,
     coalesce(h.value_kpis_rated, 0) as value_kpis_rated
 from {{ ref('dim_products') }} as p
-left join {{ ref('entity_health') }} as h on h.entity_type = 'product' and h.entity_id = p.product_id
-left join initiatives as i on i.product_id = p.product_id
-left join value_at_risk as v on v.product_id = p.product_id
+left join {{ ref('entity_health') }} as h on h.entity_type = 'product' and p.product_id = h.entity_id
+left join initiatives as i on p.product_id = i.product_id
+left join value_at_risk as v on p.product_id = v.product_id

@@ -1,6 +1,7 @@
 with latest as (
     {{ latest_landed(source('raw', 'deployment_changes'), ['deployment_id', 'change_id']) }}
 )
+
 select
     deployment_id,
     change_id,

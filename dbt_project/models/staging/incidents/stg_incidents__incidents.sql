@@ -3,6 +3,7 @@
 with latest as (
     {{ latest_landed(source('raw', 'incidents'), ['incident_id']) }}
 )
+
 select
     incident_id,
     product_id,

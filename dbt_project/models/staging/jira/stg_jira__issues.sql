@@ -1,15 +1,41 @@
 -- One row per issue key: the version with the highest fields.updated wins whatever the file
--- order; on a tie, the later file (kpi-taxonomy.md, Readings: Jira).
+-- order; on a tie, the later file (docs/kpis.md, "How the KPIs read the sources").
+--
+-- Upstream deletions: a snapshot export holds every issue that exists. Snapshot files are every
+-- Jira file when jira.export = "snapshot", else the files named *.snapshot.json(l); the files of
+-- one subfolder of delivery/jira/ are one (paged) snapshot, a file directly in it is one on its
+-- own. An issue absent from the newest snapshot (the last in name order) was deleted in Jira and
+-- leaves the model, unless a file that sorts after that snapshot holds it (created since).
 {% set points = var('story_points_field') %}
 {% set epic_link = var('epic_link_field') %}
+{% set snapshot_mode = var('jira_export') == 'snapshot' %}
 with versions as (
     select
         issue_key,
         issue,
         _file,
         _record,
-        timezone('UTC', try_cast(issue ->> '$.fields.updated' as timestamptz)) as updated_at
+        timezone('UTC', try_cast(issue ->> '$.fields.updated' as timestamptz)) as updated_at,
+        {{ 'true' if snapshot_mode else "regexp_matches(_file, '[.]snapshot[.]jsonl?$')" }} as in_snapshot,
+        coalesce(nullif(regexp_extract(_file, '^(.*/delivery/jira/[^/]+)/', 1), ''), _file) as snapshot_name
     from {{ source('raw', 'jira_issues') }}
+),
+
+newest_snapshot as (
+    select max(snapshot_name) as snapshot_name
+    from versions
+    where in_snapshot
+),
+
+existing_keys as (
+    -- Every key when no snapshot has landed; else the newest snapshot's keys and those of later files.
+    select distinct v.issue_key
+    from versions as v
+    cross join newest_snapshot as n
+    where
+        n.snapshot_name is null
+        or v.snapshot_name = n.snapshot_name
+        or (not v.in_snapshot and v._file > (n.snapshot_name || chr(1114111)))
 ),
 
 latest as (
@@ -40,7 +66,7 @@ extracted as (
         updated_at,
         _file,
         {%- for name in fields %}
-        f[{{ loop.index }}] as {{ name }},
+            f[{{ loop.index }}] as {{ name }},
         {%- endfor %}
         j[1] as epic_link,
         j[2] as changelog_histories
@@ -50,6 +76,7 @@ extracted as (
             json_extract_string(issue, [{% for path in fields.values() %}'{{ path }}'{{ ', ' if not loop.last }}{% endfor %}]) as f,
             json_extract(issue, ['$.fields.{{ epic_link }}', '$.changelog.histories']) as j
         from latest
+        where issue_key in (select k.issue_key from existing_keys as k)
     )
 )
 
@@ -60,8 +87,8 @@ select
     -- Epics sit one level above stories, sub-tasks one below (hierarchyLevel where Jira sends it).
     coalesce(try_cast(hierarchy_level as integer) = 1, lower(trim(issue_type)) = 'epic') as is_epic,
     coalesce(try_cast(subtask as boolean), false)
-        or coalesce(try_cast(hierarchy_level as integer) = -1, false)
-        or lower(trim(issue_type)) in ('sub-task', 'subtask') as is_subtask,
+    or coalesce(try_cast(hierarchy_level as integer) = -1, false)
+    or lower(trim(issue_type)) in ('sub-task', 'subtask') as is_subtask,
     summary,
     trim(status_name) as status_name,
     status_category_key,

@@ -1,6 +1,7 @@
 with latest as (
     {{ latest_landed(source('raw', 'benefits'), ['initiative_id', 'month', 'benefit_type']) }}
 )
+
 select
     initiative_id,
     cast(month || '-01' as date) as month_start,

@@ -1,6 +1,7 @@
 with latest as (
     {{ latest_landed(source('raw', 'costs'), ['initiative_id', 'month', 'category']) }}
 )
+
 select
     initiative_id,
     cast(month || '-01' as date) as month_start,

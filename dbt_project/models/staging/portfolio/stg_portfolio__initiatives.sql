@@ -1,6 +1,7 @@
 with latest as (
     {{ latest_landed(source('raw', 'initiatives'), ['initiative_id']) }}
 )
+
 select
     initiative_id,
     name as initiative_name,

@@ -1,6 +1,7 @@
 with latest as (
     {{ latest_landed(source('raw', 'milestones'), ['milestone_id']) }}
 )
+
 select
     milestone_id,
     initiative_id,

@@ -1,5 +1,6 @@
 with latest as (
     {{ latest_landed(source('raw', 'portfolios'), ['portfolio_id']) }}
 )
+
 select portfolio_id, name as portfolio_name, executive_owner
 from latest

@@ -1,6 +1,7 @@
 with latest as (
     {{ latest_landed(source('raw', 'products'), ['product_id']) }}
 )
+
 select
     product_id,
     name as product_name,

@@ -2,6 +2,7 @@
 with latest as (
     {{ latest_landed(source('raw', 'targets'), ['kpi_id', 'entity_type', 'entity_id', "coalesce(period, 'all')"]) }}
 )
+
 select
     kpi_id,
     entity_type,

@@ -2,6 +2,7 @@
 with latest as (
     {{ latest_landed(source('raw', 'revenue'), ['product_id', 'month']) }}
 )
+
 select
     product_id,
     cast(month || '-01' as date) as month_start,

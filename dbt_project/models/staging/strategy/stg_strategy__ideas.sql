@@ -1,6 +1,7 @@
 with latest as (
     {{ latest_landed(source('raw', 'ideas'), ['idea_id']) }}
 )
+
 select
     idea_id,
     title,

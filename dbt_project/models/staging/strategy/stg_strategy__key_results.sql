@@ -1,6 +1,7 @@
 with latest as (
     {{ latest_landed(source('raw', 'key_results'), ['key_result_id']) }}
 )
+
 select
     key_result_id,
     objective_id,

@@ -1,6 +1,7 @@
 with latest as (
     {{ latest_landed(source('raw', 'survey_responses'), ['response_id']) }}
 )
+
 select
     response_id,
     product_id,

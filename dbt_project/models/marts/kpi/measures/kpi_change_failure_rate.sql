@@ -5,7 +5,7 @@ with production as (
         e.entity_type, e.entity_id, d.deployment_id, d.deployed_at,
         d.deployment_status = 'failure' or d.caused_incident as failed
     from {{ ref('fct_deployments') }} as d
-    inner join {{ ref('int_product_entities') }} as e on e.product_id = d.product_id
+    inner join {{ ref('int_product_entities') }} as e on d.product_id = e.product_id
     where d.is_production
 )
 

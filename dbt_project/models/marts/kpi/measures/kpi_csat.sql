@@ -2,7 +2,7 @@
 with responses as (
     select e.entity_type, e.entity_id, r.response_id, r.submitted_at, r.score
     from {{ ref('fct_survey_responses') }} as r
-    inner join {{ ref('int_product_entities') }} as e on e.product_id = r.product_id
+    inner join {{ ref('int_product_entities') }} as e on r.product_id = e.product_id
     where r.survey_type = 'csat'
 )
 

@@ -2,7 +2,7 @@
 with created as (
     select distinct e.entity_type, e.entity_id, i.issue_key, i.created_at, lower(i.issue_type) = 'bug' as is_bug
     from {{ ref('fct_issues') }} as i
-    inner join {{ ref('int_initiative_entities') }} as e on e.initiative_id = i.initiative_id
+    inner join {{ ref('int_initiative_entities') }} as e on i.initiative_id = e.initiative_id
 )
 
 {{ kpi_by_period('defect_ratio', 'created', 'created_at',

@@ -8,7 +8,7 @@ with deployments as (
         d.deployed_at,
         bool_or(lower(c.issue_type) = 'bug') as fixes_bug
     from {{ ref('fct_deployments') }} as d
-    inner join {{ ref('fct_deployment_changes') }} as c on c.deployment_id = d.deployment_id
+    inner join {{ ref('fct_deployment_changes') }} as c on d.deployment_id = c.deployment_id
     where d.is_production and d.deployment_status = 'success' and c.issue_key is not null
     group by d.deployment_id, d.product_id, d.deployed_at
 )
@@ -24,6 +24,6 @@ select
     cast(count(*) as double) as denominator,
     count(*) as sample_size
 from deployments as d
-inner join {{ ref('int_product_entities') }} as e on e.product_id = d.product_id
+inner join {{ ref('int_product_entities') }} as e on d.product_id = e.product_id
 cross join {{ period_grains() }} as g
 group by all

@@ -4,7 +4,7 @@
 with launched as (
     select i.initiative_id, i.product_id, l.launched_on
     from {{ ref('dim_initiatives') }} as i
-    inner join {{ ref('int_initiative_launches') }} as l on l.initiative_id = i.initiative_id
+    inner join {{ ref('int_initiative_launches') }} as l on i.initiative_id = l.initiative_id
 ),
 
 -- Distinct users counted in int_usage_by_period: of the product once, then given to each of its
@@ -13,7 +13,7 @@ with launched as (
 product_users as (
     select l.initiative_id, p.period_grain, p.period_start, p.active_users
     from launched as l
-    inner join {{ ref('int_usage_by_period') }} as p on p.entity_type = 'product' and p.entity_id = l.product_id
+    inner join {{ ref('int_usage_by_period') }} as p on p.entity_type = 'product' and l.product_id = p.entity_id
 ),
 
 adopters as (
@@ -33,7 +33,7 @@ select
     cast(p.active_users as double) as denominator,
     p.active_users as sample_size
 from product_users as p
-inner join launched as l on l.initiative_id = p.initiative_id
+inner join launched as l on p.initiative_id = l.initiative_id
 left join adopters as a
-    on a.initiative_id = p.initiative_id and a.period_grain = p.period_grain and a.period_start = p.period_start
+    on p.initiative_id = a.initiative_id and p.period_grain = a.period_grain and p.period_start = a.period_start
 where p.period_start >= {{ period_start('p.period_grain', 'l.launched_on') }}

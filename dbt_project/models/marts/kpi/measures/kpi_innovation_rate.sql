@@ -3,7 +3,7 @@
 with ideas as (
     select e.entity_type, e.entity_id, i.idea_id, i.submitted_on, i.is_launched
     from {{ ref('fct_ideas') }} as i
-    inner join {{ ref('int_product_entities') }} as e on e.product_id = i.product_id
+    inner join {{ ref('int_product_entities') }} as e on i.product_id = e.product_id
     union all
     select 'organisation', 'all', idea_id, submitted_on, is_launched
     from {{ ref('fct_ideas') }}

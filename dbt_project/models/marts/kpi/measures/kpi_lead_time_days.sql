@@ -3,7 +3,7 @@
 with done as (
     select distinct e.entity_type, e.entity_id, i.issue_key, i.created_at, i.done_at
     from {{ ref('fct_issues') }} as i
-    inner join {{ ref('int_initiative_entities') }} as e on e.initiative_id = i.initiative_id
+    inner join {{ ref('int_initiative_entities') }} as e on i.initiative_id = e.initiative_id
     where i.done_at is not null
 )
 

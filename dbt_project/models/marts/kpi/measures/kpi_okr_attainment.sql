@@ -21,13 +21,15 @@ with key_results as (
 ),
 
 linked as (
-    select k.key_result_id, m.value, row_number() over (
-        partition by k.key_result_id order by m.period_start desc
-    ) as recency
+    select
+        k.key_result_id, m.value, row_number() over (
+            partition by k.key_result_id order by m.period_start desc
+        ) as recency
     from key_results as k
     inner join {{ ref('kpi_measured') }} as m
-        on m.kpi_id = k.kpi_id and m.entity_type = k.entity_type and m.entity_id = k.entity_id
-        and m.period_grain = 'month' and m.period_start <= k.measured_by
+        on
+            k.kpi_id = m.kpi_id and k.entity_type = m.entity_type and k.entity_id = m.entity_id
+            and m.period_grain = 'month' and k.measured_by >= m.period_start
 ),
 
 attained as (
@@ -35,18 +37,19 @@ attained as (
         k.key_result_id,
         k.portfolio_id,
         k.quarter_start,
-        greatest(0.0, least(1.0,
+        greatest(0.0, least(
+            1.0,
             (coalesce(l.value, k.current_value) - k.start_value) / (k.target_value - k.start_value)
         )) as attainment
     from key_results as k
-    left join linked as l on l.key_result_id = k.key_result_id and l.recency = 1
+    left join linked as l on k.key_result_id = l.key_result_id and l.recency = 1
     where k.target_value <> k.start_value and coalesce(l.value, k.current_value) is not null
 ),
 
 scoped as (
     select 'portfolio' as entity_type, a.portfolio_id as entity_id, a.quarter_start, a.attainment
     from attained as a
-    inner join {{ ref('dim_portfolios') }} as p on p.portfolio_id = a.portfolio_id
+    inner join {{ ref('dim_portfolios') }} as p on a.portfolio_id = p.portfolio_id
     union all
     select 'organisation', 'all', quarter_start, attainment
     from attained

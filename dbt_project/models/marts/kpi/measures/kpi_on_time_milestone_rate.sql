@@ -3,7 +3,7 @@
 with dated as (
     select e.entity_type, e.entity_id, m.milestone_id, m.actual_date, m.baseline_date
     from {{ ref('fct_milestones') }} as m
-    inner join {{ ref('int_initiative_entities') }} as e on e.initiative_id = m.initiative_id
+    inner join {{ ref('int_initiative_entities') }} as e on m.initiative_id = e.initiative_id
     where m.actual_date is not null
 )
 

@@ -3,7 +3,7 @@
 with monthly as (
     select e.entity_type, e.entity_id, r.month_start, sum(r.recurring_revenue) as revenue, count(*) as products
     from {{ ref('fct_revenue_monthly') }} as r
-    inner join {{ ref('int_product_entities') }} as e on e.product_id = r.product_id
+    inner join {{ ref('int_product_entities') }} as e on r.product_id = e.product_id
     group by all
 )
 

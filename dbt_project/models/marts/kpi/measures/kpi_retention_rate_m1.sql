@@ -7,7 +7,7 @@ with users as (
         u.user_id,
         cast({{ dbt.date_trunc('month', 'u.activity_date') }} as date) as month_start
     from {{ ref('fct_product_usage_daily') }} as u
-    inner join {{ ref('int_product_entities') }} as e on e.product_id = u.product_id
+    inner join {{ ref('int_product_entities') }} as e on u.product_id = e.product_id
 ),
 
 cohorts as (
@@ -28,7 +28,8 @@ select
     count(*) as sample_size
 from cohorts as c
 left join users as a
-    on a.entity_type = c.entity_type and a.entity_id = c.entity_id and a.user_id = c.user_id
-    and a.month_start = cast({{ dbt.dateadd('month', 1, 'c.cohort_month') }} as date)
+    on
+        c.entity_type = a.entity_type and c.entity_id = a.entity_id and c.user_id = a.user_id
+        and a.month_start = cast({{ dbt.dateadd('month', 1, 'c.cohort_month') }} as date)
 where cast({{ dbt.dateadd('day', -1, dbt.dateadd('month', 2, 'c.cohort_month')) }} as date) <= {{ as_of() }}
 group by all

@@ -20,7 +20,7 @@ with population as (
 forecasts as (
     select pop.initiative_id, pop.period_grain, pop.period_start, max(m.forecast_date) as latest_forecast
     from population as pop
-    inner join {{ ref('fct_milestones') }} as m on m.initiative_id = pop.initiative_id
+    inner join {{ ref('fct_milestones') }} as m on pop.initiative_id = m.initiative_id
     where (m.actual_date is null or m.actual_date > pop.period_end) and m.forecast_date is not null
     group by all
 ),
@@ -34,8 +34,9 @@ slips as (
             as slip_days
     from population as pop
     left join forecasts as f
-        on f.initiative_id = pop.initiative_id and f.period_grain = pop.period_grain
-        and f.period_start = pop.period_start
+        on
+            pop.initiative_id = f.initiative_id and pop.period_grain = f.period_grain
+            and pop.period_start = f.period_start
 )
 
 select
@@ -49,5 +50,5 @@ select
     cast(null as double) as denominator,
     count(*) as sample_size
 from slips as s
-inner join {{ ref('int_initiative_entities') }} as e on e.initiative_id = s.initiative_id
+inner join {{ ref('int_initiative_entities') }} as e on s.initiative_id = e.initiative_id
 group by all

@@ -9,7 +9,7 @@ with issues as (
         coalesce(i.story_points, 1) as points,
         coalesce(d.actual_start, d.baseline_start) as start_on
     from {{ ref('fct_issues') }} as i
-    inner join {{ ref('dim_initiatives') }} as d on d.initiative_id = i.initiative_id
+    inner join {{ ref('dim_initiatives') }} as d on i.initiative_id = d.initiative_id
 ),
 
 summed as (
@@ -22,7 +22,7 @@ summed as (
         sum(i.points) filter (where i.created_on <= i.start_on) as baseline_points,
         count(distinct i.initiative_id) as initiatives
     from issues as i
-    inner join {{ ref('int_initiative_entities') }} as e on e.initiative_id = i.initiative_id
+    inner join {{ ref('int_initiative_entities') }} as e on i.initiative_id = e.initiative_id
     inner join {{ ref('int_reporting_periods') }} as p on i.created_on <= p.period_end
     group by all
 )

@@ -3,8 +3,8 @@
 with launched as (
     select e.entity_type, e.entity_id, l.initiative_id, l.launched_on, i.approved_on
     from {{ ref('int_initiative_launches') }} as l
-    inner join {{ ref('dim_initiatives') }} as i on i.initiative_id = l.initiative_id
-    inner join {{ ref('int_initiative_entities') }} as e on e.initiative_id = l.initiative_id
+    inner join {{ ref('dim_initiatives') }} as i on l.initiative_id = i.initiative_id
+    inner join {{ ref('int_initiative_entities') }} as e on l.initiative_id = e.initiative_id
     where i.approved_on is not null
 )
 

@@ -3,7 +3,7 @@
 with resolved as (
     select e.entity_type, e.entity_id, i.incident_id, i.opened_at, i.resolved_at
     from {{ ref('fct_incidents') }} as i
-    inner join {{ ref('int_product_entities') }} as e on e.product_id = i.product_id
+    inner join {{ ref('int_product_entities') }} as e on i.product_id = e.product_id
     where i.resolved_at is not null
 )
 

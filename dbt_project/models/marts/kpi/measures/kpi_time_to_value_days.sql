@@ -5,7 +5,7 @@
 with launched as (
     select i.initiative_id, i.product_id, i.feature_keys, l.launched_on
     from {{ ref('int_initiative_launches') }} as l
-    inner join {{ ref('dim_initiatives') }} as i on i.initiative_id = l.initiative_id
+    inner join {{ ref('dim_initiatives') }} as i on l.initiative_id = i.initiative_id
 ),
 
 -- Each user's first day on any of the initiative's features since launch.
@@ -13,8 +13,9 @@ first_feature_use as (
     select l.initiative_id, u.user_id, min(u.activity_date) as first_used_on
     from launched as l
     inner join {{ ref('fct_feature_usage_daily') }} as u
-        on u.product_id = l.product_id and list_contains(l.feature_keys, u.feature)
-        and u.activity_date >= l.launched_on
+        on
+            l.product_id = u.product_id and list_contains(l.feature_keys, u.feature)
+            and l.launched_on <= u.activity_date
     group by l.initiative_id, u.user_id
 ),
 
@@ -41,9 +42,9 @@ measured_days as (
     select d.initiative_id, d.launched_on, d.day, f.feature_users, a.active_users_30d
     from launch_days as d
     asof left join feature_users_since_launch as f
-        on f.initiative_id = d.initiative_id and d.day >= f.change_date
+        on d.initiative_id = f.initiative_id and d.day >= f.change_date
     asof left join {{ ref('int_product_active_users_30d') }} as a
-        on a.product_id = d.product_id and d.day >= a.change_date
+        on d.product_id = a.product_id and d.day >= a.change_date
 ),
 
 reached as (
@@ -56,7 +57,7 @@ reached as (
 valued as (
     select e.entity_type, e.entity_id, r.initiative_id, r.launched_on, r.reached_on
     from reached as r
-    inner join {{ ref('int_initiative_entities') }} as e on e.initiative_id = r.initiative_id
+    inner join {{ ref('int_initiative_entities') }} as e on r.initiative_id = e.initiative_id
 )
 
 {{ kpi_by_period('time_to_value_days', 'valued', 'reached_on',

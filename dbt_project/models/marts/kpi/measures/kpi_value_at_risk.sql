@@ -12,8 +12,9 @@ with in_delivery as (
         least(p.period_end, {{ as_of() }}) as judged_on
     from {{ ref('dim_initiatives') }} as i
     inner join {{ ref('int_reporting_periods') }} as p
-        on i.actual_start <= least(p.period_end, {{ as_of() }})
-        and (i.actual_end is null or i.actual_end > least(p.period_end, {{ as_of() }}))
+        on
+            i.actual_start <= least(p.period_end, {{ as_of() }})
+            and (i.actual_end is null or i.actual_end > least(p.period_end, {{ as_of() }}))
     where i.initiative_status <> 'cancelled'
 ),
 
@@ -23,7 +24,7 @@ judged as (
         coalesce(h.delivery_health < 50, false) or coalesce(h.value_health < 50, false) as at_risk
     from in_delivery as d
     inner join {{ ref('fct_initiative_health') }} as h
-        on h.initiative_id = d.initiative_id and h.evaluated_on = d.judged_on
+        on d.initiative_id = h.initiative_id and d.judged_on = h.evaluated_on
 )
 
 select
@@ -37,6 +38,6 @@ select
     cast(null as double) as denominator,
     count(*) filter (where j.at_risk) as sample_size
 from judged as j
-inner join {{ ref('int_initiative_entities') }} as e on e.initiative_id = j.initiative_id
+inner join {{ ref('int_initiative_entities') }} as e on j.initiative_id = e.initiative_id
 where e.entity_type <> 'initiative'
 group by all

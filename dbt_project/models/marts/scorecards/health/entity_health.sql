@@ -12,13 +12,16 @@ with latest as (
         r.kpi_id,
         arg_max(r.status, r.period_start) as status
     from {{ ref('kpi_rated') }} as r
-    inner join {{ ref('kpi_definitions') }} as d on d.kpi_id = r.kpi_id
-    left join {{ ref('dim_products') }} as p on r.entity_type = 'product' and p.product_id = r.entity_id
-    where r.entity_type in ('product', 'portfolio', 'organisation')
+    inner join {{ ref('kpi_definitions') }} as d on r.kpi_id = d.kpi_id
+    left join {{ ref('dim_products') }} as p on r.entity_type = 'product' and r.entity_id = p.product_id
+    where
+        r.entity_type in ('product', 'portfolio', 'organisation')
         and r.period_grain = 'month'
         and d.domain in ('delivery', 'value')
-        and (d.domain = 'delivery' or r.entity_type <> 'product'
-            or r.period_start >= cast({{ dbt.date_trunc('month', 'p.launched_on') }} as date))
+        and (
+            d.domain = 'delivery' or r.entity_type <> 'product'
+            or r.period_start >= cast({{ dbt.date_trunc('month', 'p.launched_on') }} as date)
+        )
     group by all
 ),
 

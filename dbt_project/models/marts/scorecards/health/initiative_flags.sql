@@ -24,11 +24,12 @@ features_ever_used as (
 used_after_launch as (
     select distinct l.initiative_id
     from {{ ref('int_initiative_launches') }} as l
-    inner join {{ ref('dim_initiatives') }} as i on i.initiative_id = l.initiative_id
+    inner join {{ ref('dim_initiatives') }} as i on l.initiative_id = i.initiative_id
     inner join {{ ref('fct_feature_usage_daily') }} as u
-        on u.product_id = i.product_id and list_contains(i.feature_keys, u.feature)
-        and u.activity_date >= l.launched_on
-        and u.activity_date < cast({{ dbt.dateadd('day', 30, 'l.launched_on') }} as date)
+        on
+            i.product_id = u.product_id and list_contains(i.feature_keys, u.feature)
+            and l.launched_on <= u.activity_date
+            and u.activity_date < cast({{ dbt.dateadd('day', 30, 'l.launched_on') }} as date)
 ),
 
 facts as (
@@ -43,19 +44,21 @@ facts as (
         l.launched_on,
         coalesce(
             (p.all_issues_done and {{ dbt.datediff('p.last_done_on', as_of(), 'day') }} >= 30)
-            or (i.initiative_status in ('launched', 'closed')
-                and {{ dbt.datediff('i.actual_end', as_of(), 'day') }} >= 30),
+            or (
+                i.initiative_status in ('launched', 'closed')
+                and {{ dbt.datediff('i.actual_end', as_of(), 'day') }} >= 30
+            ),
             false
         ) as done_for_30_days,
         i.initiative_status in ('launched', 'closed') and pr.product_owner is null as handed_over_to_nobody,
         f.initiative_id is not null as features_ever_used,
         a.initiative_id is not null as used_in_first_30_days
     from {{ ref('dim_initiatives') }} as i
-    inner join {{ ref('dim_products') }} as pr on pr.product_id = i.product_id
-    left join issue_progress as p on p.initiative_id = i.initiative_id
-    left join {{ ref('int_initiative_launches') }} as l on l.initiative_id = i.initiative_id
-    left join features_ever_used as f on f.initiative_id = i.initiative_id
-    left join used_after_launch as a on a.initiative_id = i.initiative_id
+    inner join {{ ref('dim_products') }} as pr on i.product_id = pr.product_id
+    left join issue_progress as p on i.initiative_id = p.initiative_id
+    left join {{ ref('int_initiative_launches') }} as l on i.initiative_id = l.initiative_id
+    left join features_ever_used as f on i.initiative_id = f.initiative_id
+    left join used_after_launch as a on i.initiative_id = a.initiative_id
 ),
 
 flagged as (
@@ -74,18 +77,24 @@ select
     f.never_launched,
     f.no_steward,
     f.handoff_gap,
-    case when f.never_launched then
-        'done for 30+ days ('
-        || case when f.last_done_on is not null and f.all_issues_done
-            then 'last issue done on ' || f.last_done_on else 'status ' || f.initiative_status || ', ended on ' || f.actual_end end
-        || '), yet no launch milestone and none of its features (' || array_to_string(f.feature_keys, ', ')
-        || ') used in any event'
+    case
+        when f.never_launched then
+            'done for 30+ days ('
+            || case
+                when f.last_done_on is not null and f.all_issues_done
+                    then 'last issue done on ' || f.last_done_on
+                else 'status ' || f.initiative_status || ', ended on ' || f.actual_end
+            end
+            || '), yet no launch milestone and none of its features (' || array_to_string(f.feature_keys, ', ')
+            || ') used in any event'
     end as never_launched_reason,
-    case when f.no_steward then
-        'status ' || f.initiative_status || ', and its product ' || f.product_id || ' has no product owner'
+    case
+        when f.no_steward then
+            'status ' || f.initiative_status || ', and its product ' || f.product_id || ' has no product owner'
     end as no_steward_reason,
-    case when f.handoff_gap then
-        'launched on ' || f.launched_on || ', but none of its features (' || array_to_string(f.feature_keys, ', ')
-        || ') used on ' || f.product_id || ' in the 30 days after'
+    case
+        when f.handoff_gap then
+            'launched on ' || f.launched_on || ', but none of its features (' || array_to_string(f.feature_keys, ', ')
+            || ') used on ' || f.product_id || ' in the 30 days after'
     end as handoff_gap_reason
 from flagged as f
