@@ -5,31 +5,62 @@ from __future__ import annotations
 import altair as alt
 import pandas as pd
 
-from dashboards.formatting import RAG_COLOURS
+from dashboards.formatting import RAG_COLOURS, format_period, too_few
 
 
-def kpi_trend_chart(trend: pd.DataFrame, title: str, unit: str) -> alt.Chart:
-    """A KPI's value per period, each point coloured by its RAG status, the target dashed."""
+def kpi_trend_chart(trend: pd.DataFrame, title: str, unit: str, grain: str = "month") -> alt.Chart:
+    """A KPI's value per period, each point coloured by its RAG status, the target dashed.
+
+    Periods are labelled as they are named (2025-06, 2025-Q2). The current, partial period is a
+    hollow point off the line, so that half a month's value does not read as a plunge; a value
+    from fewer items than the KPI's minimum sample is grey, as it is not rated.
+    """
     axis_format = ".0%" if unit == "ratio" else ",.0f" if unit in ("count", "users") else ",.2f"
-    base = alt.Chart(trend).encode(x=alt.X("period_start:T", title=None))
-    line = base.mark_line(color="#90a4ae").encode(
-        y=alt.Y("value:Q", title=None, axis=alt.Axis(format=axis_format))
+    frame = trend.copy()
+    frame["period"] = [
+        format_period(p.date() if hasattr(p, "date") else p, grain) for p in frame["period_start"]
+    ]
+    complete = frame["period_complete"] if "period_complete" in frame else pd.Series(True, index=frame.index)
+    frame["complete"] = complete.fillna(True).astype(bool)
+    small = [
+        too_few(n, m)
+        for n, m in zip(
+            frame.get("sample_size", [None] * len(frame)),
+            frame.get("min_sample_size", [None] * len(frame)),
+            strict=True,
+        )
+    ]
+    frame["shown_status"] = [
+        "unrated" if s else status for s, status in zip(small, frame["status"], strict=True)
+    ]
+    frame["note"] = [
+        ("partial period" if not c else "") + ("; " if not c and s else "") + ("too few to rate" if s else "")
+        for c, s in zip(frame["complete"], small, strict=True)
+    ]
+    x = alt.X("period:O", title=None, sort=list(frame["period"]), axis=alt.Axis(labelAngle=0))
+    base = alt.Chart(frame).encode(x=x)
+    line = (
+        base.transform_filter(alt.datum.complete)
+        .mark_line(color="#90a4ae")
+        .encode(y=alt.Y("value:Q", title=None, axis=alt.Axis(format=axis_format)))
     )
-    points = base.mark_circle(size=70).encode(
+    points = base.mark_point(size=70, filled=True).encode(
         y="value:Q",
         color=alt.Color(
-            "status:N",
+            "shown_status:N",
             scale=alt.Scale(domain=list(RAG_COLOURS), range=list(RAG_COLOURS.values())),
             legend=None,
         ),
+        fill=alt.condition(alt.datum.complete, alt.Color("shown_status:N", legend=None), alt.value("white")),
         tooltip=[
-            alt.Tooltip("period_start:T", title="period"),
+            alt.Tooltip("period:O", title="period"),
             alt.Tooltip("value:Q", format=axis_format),
-            "status:N",
+            alt.Tooltip("shown_status:N", title="status"),
+            alt.Tooltip("note:N", title="note"),
         ],
     )
     layers = [line, points]
-    if trend["target"].notna().any():
+    if frame["target"].notna().any():
         layers.append(base.mark_line(strokeDash=[4, 4], color="#455a64").encode(y="target:Q"))
     return alt.layer(*layers).properties(title=title, height=160)
 

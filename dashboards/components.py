@@ -10,7 +10,15 @@ import streamlit as st
 
 from dashboards import queries
 from dashboards.charts import QUADRANT_COLOURS
-from dashboards.formatting import RAG_COLOURS, csv_safe, format_period, format_value, trend_arrow
+from dashboards.formatting import (
+    RAG_COLOURS,
+    csv_safe,
+    format_period,
+    format_value,
+    period_label,
+    too_few,
+    trend_arrow,
+)
 
 
 def current_version() -> tuple[str, int] | None:
@@ -26,7 +34,9 @@ def current_version() -> tuple[str, int] | None:
 
 
 def period_filters(version: tuple[str, int]):
-    """Grain and period pickers whose choice lives in the URL, so a view can be shared."""
+    """Grain and period pickers whose choice lives in the URL, so a view can be shared. Without
+    a choice, the latest complete period: the current one holds only the days up to as_of, and
+    is labelled partial wherever it can be chosen."""
     params = st.query_params
     grains = ["month", "quarter"]
     grain = params.get("grain", "month")
@@ -36,27 +46,55 @@ def period_filters(version: tuple[str, int]):
     available = queries.periods(version, grain)
     if not available:
         return grain, None
-    labels = [format_period(p, grain) for p in available]
+    as_of = queries.as_of(version)
+    ids = [format_period(start, grain) for start, _ in available]
+    labels = {
+        format_period(start, grain): period_label(start, grain, complete, as_of)
+        for start, complete in available
+    }
     wanted = params.get("period")
-    chosen = st.sidebar.selectbox("Period", labels, index=labels.index(wanted) if wanted in labels else 0)
+    default = next((i for i, (_, complete) in enumerate(available) if complete), 0)
+    chosen = st.sidebar.selectbox(
+        "Period", ids, index=ids.index(wanted) if wanted in ids else default, format_func=labels.get
+    )
     st.query_params.update({"grain": grain, "period": chosen})
-    return grain, available[labels.index(chosen)]
+    start, complete = available[ids.index(chosen)]
+    if not complete:
+        st.warning(
+            f"{labels[chosen]}: the current period holds only the days up to {as_of or 'as-of'}."
+            " Its counts and rates will still move; compare complete periods to decide.",
+            icon=":material/schedule:",
+        )
+    return grain, start
 
 
 def kpi_card(row: pd.Series) -> None:
-    """Value, RAG status, target and the change on the previous period, and what it is made of."""
-    colour = RAG_COLOURS.get(row["status"], RAG_COLOURS["unrated"])
+    """Value, RAG status, target and the change on the previous period, and what it is made of.
+    A value from fewer items than its KPI's minimum sample is greyed, not rated; a value of the
+    current period says it is partial."""
+    small = too_few(row.get("sample_size"), row.get("min_sample_size"))
+    status = "unrated" if small else row["status"]
+    colour = RAG_COLOURS.get(status, RAG_COLOURS["unrated"])
     value = format_value(row["value"], row["unit"])
     target = "" if pd.isna(row["target"]) else f"target {format_value(row['target'], row['unit'])}"
     arrow = trend_arrow(row["value"], None if pd.isna(row["previous_value"]) else row["previous_value"])
+    if small:
+        items = str(row.get("sample_item") or "item").replace("_", " ")
+        n, needed = int(row["sample_size"]), int(row["min_sample_size"])
+        verdict = f"too few to rate (n = {n} {items}{'' if n == 1 else 's'}, {needed} needed)"
+    else:
+        verdict = str(status).upper()
+    complete = row.get("period_complete")
+    notes = ["partial period"] if complete is not None and pd.notna(complete) and not bool(complete) else []
     st.markdown(
         f"""<div style="border-left: 6px solid {colour}; padding: 0.4rem 0.8rem; margin-bottom: 0.3rem;
         background: #fafafa; border-radius: 4px">
         <div style="font-size: 0.85rem; color: #455a64">{html.escape(str(row["kpi_name"]))}</div>
-        <div style="font-size: 1.6rem; font-weight: 600">{html.escape(value)}
-        <span style="font-size: 0.9rem; color: #607d8b">{arrow}</span></div>
+        <div style="font-size: 1.6rem; font-weight: 600; color: {"#9e9e9e" if small else "inherit"}">
+        {html.escape(value)} <span style="font-size: 0.9rem; color: #607d8b">{arrow}</span></div>
         <div style="font-size: 0.8rem"><span style="color: {colour}; font-weight: 600">
-        {html.escape(str(row["status"]).upper())}</span> {html.escape(target)}</div></div>""",
+        {html.escape(verdict)}</span> {html.escape(target)}
+        {"".join(f' · <span style="color:#ef6c00">{html.escape(n)}</span>' for n in notes)}</div></div>""",
         unsafe_allow_html=True,
     )
     with st.popover("How is this computed?", width="stretch"):
@@ -103,10 +141,15 @@ def table(frame: pd.DataFrame, name: str, **dataframe_options) -> None:
     """A sortable table and its CSV download."""
     frame = as_dates(frame)
     st.dataframe(frame, width="stretch", hide_index=True, **dataframe_options)
+    csv_download(frame, name)
+
+
+def csv_download(frame: pd.DataFrame, name: str, file_name: str | None = None) -> None:
+    """The one way a page offers a CSV: cells a spreadsheet would run as formulas made text."""
     st.download_button(
         f"Download {name} (CSV)",
-        csv_safe(frame).to_csv(index=False),
-        file_name=f"{name.replace(' ', '-')}.csv",
+        csv_safe(as_dates(frame)).to_csv(index=False),
+        file_name=file_name or f"{name.replace(' ', '-')}.csv",
         mime="text/csv",
         key=f"download-{name}",
     )

@@ -37,6 +37,31 @@ def format_period(start: dt.date, grain: str) -> str:
     return f"{start:%Y-%m}"
 
 
+def period_end(start: dt.date, grain: str) -> dt.date:
+    months = 3 if grain == "quarter" else 1
+    year, month = divmod(start.month - 1 + months, 12)
+    return dt.date(start.year + year, month + 1, 1) - dt.timedelta(days=1)
+
+
+def partial_note(start: dt.date, grain: str, as_of: dt.date | None) -> str:
+    """ "partial: 2 of 31 days" for the current period, which holds only the days up to as_of."""
+    total = (period_end(start, grain) - start).days + 1
+    if as_of is None or not start <= as_of:
+        return "partial"
+    return f"partial: {(min(as_of, period_end(start, grain)) - start).days + 1} of {total} days"
+
+
+def period_label(start: dt.date, grain: str, complete: bool, as_of: dt.date | None) -> str:
+    label = format_period(start, grain)
+    return label if complete else f"{label} ({partial_note(start, grain, as_of)})"
+
+
+def too_few(sample_size, min_sample_size) -> bool:
+    """A value from fewer items than its KPI's minimum sample: shown, but not rated."""
+    present = [v for v in (sample_size, min_sample_size) if v is not None and not pd.isna(v)]
+    return len(present) == 2 and sample_size < min_sample_size
+
+
 def trend_arrow(value: float | None, previous: float | None) -> str:
     if (
         value is None

@@ -63,14 +63,27 @@ def kpi_definitions(version: tuple[str, int]) -> pd.DataFrame:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
-def periods(version: tuple[str, int], grain: str) -> list:
+def periods(version: tuple[str, int], grain: str) -> list[tuple]:
+    """(period_start, complete) of the organisation's periods, newest first."""
     frame = _query(
         version,
-        "SELECT DISTINCT period_start FROM analytics.kpi_values"
-        " WHERE entity_type = 'organisation' AND period_grain = ? ORDER BY period_start DESC",
+        "SELECT period_start, bool_and(period_complete) AS complete FROM analytics.kpi_values"
+        " WHERE entity_type = 'organisation' AND period_grain = ? GROUP BY period_start"
+        " ORDER BY period_start DESC",
         [grain],
     )
-    return [p.date() if hasattr(p, "date") else p for p in frame["period_start"]]
+    return [
+        (p.date() if hasattr(p, "date") else p, bool(c))
+        for p, c in zip(frame["period_start"], frame["complete"], strict=True)
+    ]
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def as_of(version: tuple[str, int]):
+    """The date the published warehouse was computed as of (its scorecards'), or None."""
+    frame = _query(version, "SELECT max(as_of) AS as_of FROM analytics.scorecard_initiatives")
+    value = frame["as_of"].iloc[0] if not frame.empty else None
+    return None if value is None or pd.isna(value) else (value.date() if hasattr(value, "date") else value)
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
@@ -87,7 +100,8 @@ def entity_kpis(version: tuple[str, int], entity_type: str, grain: str, period_s
         )
         SELECT r.kpi_id, d.name AS kpi_name, d.domain, d.unit, d.direction, d.formula,
                r.entity_id, r.period_start, r.value, r.target, r.status, r.numerator,
-               r.denominator, r.sample_size, r.previous_value
+               r.denominator, r.sample_size, r.previous_value, r.period_complete,
+               d.min_sample_size, d.sample_item
         FROM ranked AS r JOIN analytics.kpi_definitions AS d USING (kpi_id)
         WHERE r.period_start = ?
         ORDER BY d.domain, r.kpi_id, r.entity_id
@@ -109,7 +123,8 @@ def kpi_trend(
     return _query(
         version,
         """
-        SELECT v.kpi_id, d.name AS kpi_name, d.unit, v.period_start, v.value, v.target, v.status
+        SELECT v.kpi_id, d.name AS kpi_name, d.unit, v.period_start, v.value, v.target, v.status,
+               v.period_complete, v.sample_size, d.min_sample_size
         FROM analytics.kpi_values AS v JOIN analytics.kpi_definitions AS d USING (kpi_id)
         WHERE v.entity_type = ? AND v.entity_id = ? AND v.period_grain = ? AND v.period_start <= ?
         QUALIFY row_number() OVER (PARTITION BY v.kpi_id ORDER BY v.period_start DESC) <= ?

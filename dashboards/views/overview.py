@@ -4,7 +4,14 @@ against value, value at risk, and the flags where value is lost at the handoff."
 import streamlit as st
 
 from dashboards import charts, queries
-from dashboards.components import current_version, kpi_cards, period_filters, table, url_choice
+from dashboards.components import (
+    csv_download,
+    current_version,
+    kpi_cards,
+    period_filters,
+    table,
+    url_choice,
+)
 from dashboards.formatting import RAG_COLOURS, format_period, format_value
 
 st.title("Overview")
@@ -73,7 +80,9 @@ names = dict(zip(trend["kpi_id"], trend["kpi_name"], strict=False))
 if names:
     chosen = url_choice("KPI", "trend", sorted(names, key=names.get), names, sidebar=False)
     series = trend[trend["kpi_id"] == chosen]
-    st.altair_chart(charts.kpi_trend_chart(series, names[chosen], series["unit"].iloc[0]), width="stretch")
+    st.altair_chart(
+        charts.kpi_trend_chart(series, names[chosen], series["unit"].iloc[0], grain), width="stretch"
+    )
 
 st.header("Portfolios")
 portfolio_values = queries.entity_kpis(version, "portfolio", grain, period)
@@ -96,11 +105,10 @@ else:
         axis=0,
     )
     st.dataframe(styled, width="stretch")
-    st.download_button(
-        "Download portfolio KPIs (CSV)",
-        portfolio_values.drop(columns=["shown"]).to_csv(index=False),
+    csv_download(
+        portfolio_values.drop(columns=["shown"]),
+        "portfolio KPIs",
         file_name=f"portfolio-kpis-{format_period(period, grain)}.csv",
-        mime="text/csv",
     )
     st.page_link(
         "views/portfolios.py", label="Portfolios and products in detail", icon=":material/account_tree:"

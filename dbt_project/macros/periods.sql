@@ -9,3 +9,9 @@
         else cast({{ dbt.date_trunc('quarter', date_expr) }} as date)
     end
 {%- endmacro %}
+
+{# The last day of a month or quarter starting on start_column. #}
+{% macro period_end(grain_column, start_column) -%}
+    cast({{ dbt.dateadd('day', -1, 'case ' ~ grain_column ~ " when 'month' then "
+        ~ dbt.dateadd('month', 1, start_column) ~ ' else ' ~ dbt.dateadd('month', 3, start_column) ~ ' end') }} as date)
+{%- endmacro %}

@@ -18,7 +18,9 @@ select
     denominator,
     sample_size,
     green_at,
-    red_at
+    red_at,
+    -- Complete once its last day is on or before as_of; the current period is partial.
+    {{ period_end('period_grain', 'period_start') }} <= {{ as_of() }} as period_complete
 from (
     select
         m.*,

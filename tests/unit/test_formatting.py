@@ -23,3 +23,42 @@ def test_periods_and_trend():
     assert format_period(dt.date(2025, 4, 1), "quarter") == "2025-Q2"
     assert format_period(dt.date(2025, 4, 1), "month") == "2025-04"
     assert trend_arrow(2.0, 1.0) == "▲" and trend_arrow(1.0, 2.0) == "▼" and trend_arrow(1.0, None) == ""
+
+
+def test_every_csv_a_page_offers_goes_through_the_one_safe_download():
+    """No page writes a CSV itself: every `download_button` and `to_csv` of dashboards/ is in
+    components.csv_download (the catalogue's Markdown download aside), so each is escaped."""
+    import ast
+    from pathlib import Path
+
+    import dashboards
+
+    found = []
+    for path in Path(dashboards.__file__).parent.rglob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        for function in [tree, *ast.walk(tree)]:
+            if isinstance(function, ast.FunctionDef | ast.Module):
+                owner = getattr(function, "name", "<module>")
+                for node in ast.walk(function):
+                    if isinstance(node, ast.Call) and getattr(node.func, "attr", None) in (
+                        "download_button",
+                        "to_csv",
+                    ):
+                        found.append((path.name, owner, node.func.attr))
+    outside = {(file, owner) for file, owner, _ in found if owner != "csv_download"} - {
+        ("catalogue.py", "<module>"),  # kpis.md, Markdown
+        ("components.py", "<module>"),  # the module walk sees csv_download's calls too
+    }
+    assert outside == set(), outside
+
+
+def test_the_csv_download_neutralizes_formulas(monkeypatch):
+    import pandas as pd
+
+    from dashboards import components
+
+    offered = {}
+    monkeypatch.setattr(components.st, "download_button", lambda label, data, **kw: offered.update(data=data))
+    frame = pd.DataFrame({"portfolio": ["=1+2", "@SUM(A1)", "Digital"], "value": [-1.5, 2.0, 3.0]})
+    components.csv_download(frame, "portfolio KPIs")
+    assert offered["data"].splitlines() == ["portfolio,value", "'=1+2,-1.5", "'@SUM(A1),2.0", "Digital,3.0"]
