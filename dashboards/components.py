@@ -16,6 +16,7 @@ from dashboards.formatting import (
     format_period,
     format_value,
     period_label,
+    sample_items,
     too_few,
     trend_arrow,
 )
@@ -79,9 +80,8 @@ def kpi_card(row: pd.Series) -> None:
     target = "" if pd.isna(row["target"]) else f"target {format_value(row['target'], row['unit'])}"
     arrow = trend_arrow(row["value"], None if pd.isna(row["previous_value"]) else row["previous_value"])
     if small:
-        items = str(row.get("sample_item") or "item").replace("_", " ")
         n, needed = int(row["sample_size"]), int(row["min_sample_size"])
-        verdict = f"too few to rate (n = {n} {items}{'' if n == 1 else 's'}, {needed} needed)"
+        verdict = f"too few to rate (n = {n} {sample_items(row.get('sample_item'), n)}, {needed} needed)"
     else:
         verdict = str(status).upper()
     complete = row.get("period_complete")

@@ -56,6 +56,12 @@ def period_label(start: dt.date, grain: str, complete: bool, as_of: dt.date | No
     return label if complete else f"{label} ({partial_note(start, grain, as_of)})"
 
 
+def sample_items(item: object, count: int | None = None) -> str:
+    """What a KPI's sample_size counts, in words: "key results", or "1 incident" for one."""
+    noun = "item" if item is None or item == "" or pd.isna(item) else str(item).replace("_", " ")
+    return noun if count == 1 else f"{noun}s"
+
+
 def too_few(sample_size, min_sample_size) -> bool:
     """A value from fewer items than its KPI's minimum sample: shown, but not rated."""
     present = [v for v in (sample_size, min_sample_size) if v is not None and not pd.isna(v)]

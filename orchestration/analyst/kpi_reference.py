@@ -15,6 +15,8 @@ import csv
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
+from dashboards.formatting import sample_items
+
 ROOT = Path(__file__).resolve().parents[2]
 SEED = ROOT / "dbt_project" / "seeds" / "kpi_definitions.csv"
 DEFAULT_OUT = ROOT / "docs" / "kpis.md"
@@ -34,8 +36,6 @@ UNITS = {
     "score": "score",
     "money": "money, in the landed currency",
 }
-# Plural nouns of what sample_size counts.
-ITEMS = {"key_result": "key results", "change": "changes"}
 
 INTRO = """# KPI catalogue
 
@@ -150,10 +150,6 @@ def markdown_text(value: object) -> str:
     return text
 
 
-def _items(item: str) -> str:
-    return ITEMS.get(item, item.replace("_", " ") + "s")
-
-
 def _exact(value: float, unit: str) -> str:
     """A catalogue number as written in the seed, in its unit (the scorecards round; a reference
     must not: a green-at of 0.125 deployments a day is not 0.12)."""
@@ -188,7 +184,7 @@ def target_text(row: Mapping[str, object]) -> str:
 
 def minimum_text(row: Mapping[str, object]) -> str:
     minimum = _number(row.get("min_sample_size"))
-    items = _items(markdown_text(row.get("sample_item")) or "item")
+    items = sample_items(row.get("sample_item"))
     return "–" if minimum is None else f"{minimum:.0f} {items}"
 
 
@@ -225,7 +221,7 @@ def render(definitions: Iterable[Mapping[str, object]]) -> str:
                 f"| published for | {entities} · per {grains.replace(', ', ' and per ')} |",
                 f"| default target | {target_text(r)} |",
                 f"| status | {thresholds_text(r)} |",
-                f"| sample size counts | {_items(markdown_text(r.get('sample_item')) or 'item')} |",
+                f"| sample size counts | {sample_items(r.get('sample_item'))} |",
                 f"| minimum sample | {minimum_text(r)} |",
                 f"| owner | {markdown_text(r['owner_role'])} |",
                 f"| computed from | {markdown_text(r['sources'])} |",

@@ -62,3 +62,11 @@ def test_the_csv_download_neutralizes_formulas(monkeypatch):
     frame = pd.DataFrame({"portfolio": ["=1+2", "@SUM(A1)", "Digital"], "value": [-1.5, 2.0, 3.0]})
     components.csv_download(frame, "portfolio KPIs")
     assert offered["data"].splitlines() == ["portfolio,value", "'=1+2,-1.5", "'@SUM(A1),2.0", "Digital,3.0"]
+
+
+def test_what_a_sample_counts_in_words():
+    from dashboards.formatting import sample_items
+
+    assert sample_items("key_result") == "key results" and sample_items("change") == "changes"
+    assert sample_items("incident", 1) == "incident" and sample_items("response", 9) == "responses"
+    assert sample_items(None) == "items" and sample_items(float("nan"), 1) == "item"
