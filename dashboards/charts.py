@@ -7,6 +7,9 @@ import pandas as pd
 
 from dashboards.formatting import RAG_COLOURS, format_period, too_few
 
+# Time axes say the month and the year, every label the same way.
+TIME_AXIS = alt.Axis(format="%b %Y", labelAngle=0, tickCount={"interval": "month", "step": 3})
+
 
 def kpi_trend_chart(trend: pd.DataFrame, title: str, unit: str, grain: str = "month") -> alt.Chart:
     """A KPI's value per period, each point coloured by its RAG status, the target dashed.
@@ -73,41 +76,63 @@ QUADRANT_COLOURS = {
 }
 
 
+QUADRANT_PICK = "initiative_pick"
+
+
 def quadrant_chart(initiatives: pd.DataFrame) -> alt.LayerChart:
-    """Delivery health against value health, one circle per initiative sized by its budget; the lines at
-    50 split the four quadrants."""
+    """Delivery health against value health, one labelled circle per initiative sized by its
+    budget; the lines at 50 split the four quadrants. A click selects the initiative (the
+    selection named QUADRANT_PICK), which the page opens."""
     measurable = initiatives.dropna(subset=["delivery_health", "value_health"]).copy()
     measurable["budget"] = measurable["budget_total"].astype(float)
-    scale = alt.Scale(domain=[-5, 105])
+    pick = alt.selection_point(name=QUADRANT_PICK, fields=["initiative_id"], on="click")
+    scale = alt.Scale(domain=[-5, 105], nice=False)
+    base = alt.Chart(measurable).encode(
+        x=alt.X("delivery_health:Q", title="Delivery health (0–100)", scale=scale),
+        y=alt.Y("value_health:Q", title="Value health (0–100)", scale=scale),
+    )
     points = (
-        alt.Chart(measurable)
-        .mark_circle(opacity=0.75, stroke="#263238", strokeWidth=0.5)
+        base.mark_circle(opacity=0.75, stroke="#263238", strokeWidth=0.5, cursor="pointer")
         .encode(
-            x=alt.X("delivery_health:Q", title="Delivery health", scale=scale),
-            y=alt.Y("value_health:Q", title="Value health", scale=scale),
-            size=alt.Size("budget:Q", title="Budget", scale=alt.Scale(range=[60, 900])),
+            size=alt.Size(
+                "budget:Q",
+                title="Budget",
+                scale=alt.Scale(range=[60, 900]),
+                legend=alt.Legend(orient="bottom", format="$,.0f", direction="horizontal"),
+            ),
             color=alt.Color(
                 "quadrant:N",
                 scale=alt.Scale(domain=list(QUADRANT_COLOURS), range=list(QUADRANT_COLOURS.values())),
-                legend=alt.Legend(orient="bottom", title=None),
+                legend=alt.Legend(orient="bottom", title=None, columns=2, labelLimit=0, symbolType="circle"),
             ),
             tooltip=[
-                "initiative_id:N",
-                "initiative_name:N",
-                "product_id:N",
-                alt.Tooltip("delivery_health:Q", format=".0f"),
-                alt.Tooltip("value_health:Q", format=".0f"),
-                alt.Tooltip("budget:Q", format=",.0f"),
-                "quadrant:N",
+                alt.Tooltip("initiative_id:N", title="initiative"),
+                alt.Tooltip("initiative_name:N", title="name"),
+                alt.Tooltip("product_name:N", title="product"),
+                alt.Tooltip("delivery_health:Q", title="delivery health", format=".0f"),
+                alt.Tooltip("value_health:Q", title="value health", format=".0f"),
+                alt.Tooltip("budget:Q", title="budget", format="$,.0f"),
+                alt.Tooltip("quadrant:N"),
             ],
         )
+        .add_params(pick)
+    )
+    labels = base.mark_text(align="left", dx=9, dy=-7, fontSize=10, color="#37474f").encode(
+        text="initiative_id:N"
     )
     rules = alt.Chart(pd.DataFrame({"at": [50]}))
     return alt.layer(
         points,
+        labels,
         rules.mark_rule(strokeDash=[4, 4], color="#90a4ae").encode(x="at:Q"),
         rules.mark_rule(strokeDash=[4, 4], color="#90a4ae").encode(y="at:Q"),
-    ).properties(height=420)
+    ).properties(height=440)
+
+
+def picked_initiative(event) -> str | None:
+    """The initiative a click on the quadrant selected, if any."""
+    chosen = (getattr(event, "selection", None) or {}).get(QUADRANT_PICK) or []
+    return chosen[0].get("initiative_id") if chosen else None
 
 
 def lines_chart(frame: pd.DataFrame, x: str, series: dict[str, str], title: str, y_title: str) -> alt.Chart:
@@ -118,10 +143,14 @@ def lines_chart(frame: pd.DataFrame, x: str, series: dict[str, str], title: str,
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X(f"{x}:T", title=None),
+            x=alt.X(f"{x}:T", title=None, axis=TIME_AXIS),
             y=alt.Y("amount:Q", title=y_title),
             color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None)),
-            tooltip=[alt.Tooltip(f"{x}:T"), "series:N", alt.Tooltip("amount:Q", format=",.2f")],
+            tooltip=[
+                alt.Tooltip(f"{x}:T", title="date", format="%d %b %Y"),
+                alt.Tooltip("series:N", title="series"),
+                alt.Tooltip("amount:Q", title=y_title, format=",.2f"),
+            ],
         )
         .properties(title=title, height=220)
     )
@@ -140,7 +169,7 @@ def milestones_chart(milestones: pd.DataFrame) -> alt.Chart:
         alt.Chart(long)
         .mark_point(filled=True, size=90)
         .encode(
-            x=alt.X("date:T", title=None),
+            x=alt.X("date:T", title=None, axis=TIME_AXIS),
             y=alt.Y("milestone_name:N", title=None, sort=None),
             color=alt.Color(
                 "date_kind:N",
@@ -150,7 +179,11 @@ def milestones_chart(milestones: pd.DataFrame) -> alt.Chart:
                 legend=alt.Legend(orient="bottom", title=None),
             ),
             shape=alt.Shape("date_kind:N", legend=None),
-            tooltip=["milestone_name:N", "date_kind:N", alt.Tooltip("date:T")],
+            tooltip=[
+                alt.Tooltip("milestone_name:N", title="milestone"),
+                alt.Tooltip("date_kind:N", title="date"),
+                alt.Tooltip("date:T", title="on", format="%d %b %Y"),
+            ],
         )
         .properties(title="Milestones: baseline, forecast, actual", height=alt.Step(34))
     )
@@ -163,3 +196,56 @@ def with_marker(chart: alt.Chart, day, label: str) -> alt.LayerChart:
         alt.Chart(marker).mark_rule(strokeDash=[4, 4], color="#455a64").encode(x="day:T", tooltip=["label:N"])
     )
     return alt.layer(chart, rule)
+
+
+def roadmap_chart(grid: pd.DataFrame, today) -> alt.LayerChart:
+    """Each initiative's launch on a time axis: a hollow mark at its baseline, a filled one at the
+    actual or forecast launch, joined by a line, coloured by its quadrant; today dashed. A click
+    selects the initiative (QUADRANT_PICK), which the page opens."""
+    frame = grid.dropna(subset=["launch_baseline_date", "launch_date"]).copy()
+    frame["label"] = frame["initiative_id"] + " · " + frame["initiative_name"]
+    frame["launch"] = ["launched" if done else "forecast" for done in frame["launched"]]
+    order = list(frame.sort_values("launch_baseline_date")["label"])
+    pick = alt.selection_point(name=QUADRANT_PICK, fields=["initiative_id"], on="click")
+    y = alt.Y("label:N", title=None, sort=order, axis=alt.Axis(labelLimit=260))
+    colour = alt.Color(
+        "quadrant:N",
+        scale=alt.Scale(
+            domain=[*QUADRANT_COLOURS, "not yet measurable"], range=[*QUADRANT_COLOURS.values(), "#757575"]
+        ),
+        legend=alt.Legend(orient="bottom", title=None, columns=3, labelLimit=0),
+    )
+    tooltip = [
+        alt.Tooltip("label:N", title="initiative"),
+        alt.Tooltip("launch_baseline_date:T", title="baseline", format="%d %b %Y"),
+        alt.Tooltip("launch_date:T", title="launch", format="%d %b %Y"),
+        alt.Tooltip("launch:N", title="as"),
+        alt.Tooltip("launch_days_late:Q", title="days late"),
+        alt.Tooltip("quadrant:N"),
+    ]
+    base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
+    span = base.mark_rule(strokeWidth=2).encode(
+        x=alt.X("launch_baseline_date:T", title=None, axis=TIME_AXIS), x2="launch_date:T", color=colour
+    )
+    baseline = base.mark_point(shape="diamond", size=70, filled=False, color="#455a64").encode(
+        x="launch_baseline_date:T"
+    )
+    launch = (
+        base.mark_point(size=110, filled=True, cursor="pointer")
+        .encode(
+            x="launch_date:T",
+            color=colour,
+            shape=alt.Shape(
+                "launch:N",
+                scale=alt.Scale(domain=["launched", "forecast"], range=["circle", "triangle-right"]),
+                legend=alt.Legend(orient="bottom", title=None),
+            ),
+        )
+        .add_params(pick)
+    )
+    now = (
+        alt.Chart(pd.DataFrame({"today": [pd.Timestamp(today)]}))
+        .mark_rule(strokeDash=[4, 4], color="#c62828")
+        .encode(x="today:T")
+    )
+    return alt.layer(span, baseline, launch, now).properties(height=alt.Step(22))

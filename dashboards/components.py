@@ -13,12 +13,12 @@ from dashboards.charts import QUADRANT_COLOURS
 from dashboards.formatting import (
     RAG_COLOURS,
     csv_safe,
+    format_change,
     format_period,
     format_value,
     period_label,
     sample_items,
     too_few,
-    trend_arrow,
 )
 
 
@@ -34,16 +34,37 @@ def current_version() -> tuple[str, int] | None:
         return None
 
 
+# The filters every page shares: kept in the URL, so that a view can be shared, and in the
+# session, so that they follow the reader to the next page (the sidebar's page links carry no
+# URL parameters).
+SHARED_FILTERS = ("grain", "period", "portfolio", "product")
+
+
+def wanted(key: str) -> str | None:
+    """The choice under `key`: the URL's, else the one made on an earlier page."""
+    return st.query_params.get(key) or st.session_state.get("filters", {}).get(key)
+
+
+def remember(key: str, value: str) -> None:
+    st.query_params[key] = value
+    st.session_state.setdefault("filters", {})[key] = value
+
+
+def shared_filters() -> dict[str, str]:
+    """The shared filters as chosen, for a link to another page."""
+    return {key: value for key in SHARED_FILTERS if (value := wanted(key))}
+
+
 def period_filters(version: tuple[str, int]):
     """Grain and period pickers whose choice lives in the URL, so a view can be shared. Without
     a choice, the latest complete period: the current one holds only the days up to as_of, and
     is labelled partial wherever it can be chosen."""
-    params = st.query_params
     grains = ["month", "quarter"]
-    grain = params.get("grain", "month")
+    grain = wanted("grain") or "month"
     grain = st.sidebar.radio(
         "Grain", grains, index=grains.index(grain) if grain in grains else 0, horizontal=True
     )
+    remember("grain", grain)
     available = queries.periods(version, grain)
     if not available:
         return grain, None
@@ -53,12 +74,12 @@ def period_filters(version: tuple[str, int]):
         format_period(start, grain): period_label(start, grain, complete, as_of)
         for start, complete in available
     }
-    wanted = params.get("period")
+    asked = wanted("period")
     default = next((i for i, (_, complete) in enumerate(available) if complete), 0)
     chosen = st.sidebar.selectbox(
-        "Period", ids, index=ids.index(wanted) if wanted in ids else default, format_func=labels.get
+        "Period", ids, index=ids.index(asked) if asked in ids else default, format_func=labels.get
     )
-    st.query_params.update({"grain": grain, "period": chosen})
+    remember("period", chosen)
     start, complete = available[ids.index(chosen)]
     if not complete:
         st.warning(
@@ -69,8 +90,12 @@ def period_filters(version: tuple[str, int]):
     return grain, start
 
 
+NO_CHANGE = "no earlier period to compare"
+
+
 def kpi_card(row: pd.Series) -> None:
-    """Value, RAG status, target and the change on the previous period, and what it is made of.
+    """Value, RAG status, target, the change against the previous period and the same period a
+    year earlier (coloured by the KPI's direction), and what it is made of.
     A value from fewer items than its KPI's minimum sample is greyed, not rated; a value of the
     current period says it is partial."""
     small = too_few(row.get("sample_size"), row.get("min_sample_size"))
@@ -78,7 +103,11 @@ def kpi_card(row: pd.Series) -> None:
     colour = RAG_COLOURS.get(status, RAG_COLOURS["unrated"])
     value = format_value(row["value"], row["unit"])
     target = "" if pd.isna(row["target"]) else f"target {format_value(row['target'], row['unit'])}"
-    arrow = trend_arrow(row["value"], None if pd.isna(row["previous_value"]) else row["previous_value"])
+    changes = []
+    for column, against in (("previous_value", "previous period"), ("year_ago_value", "a year earlier")):
+        text, change_colour = format_change(row["value"], row.get(column), row["unit"], row.get("direction"))
+        if text:
+            changes.append(f'<span style="color:{change_colour}">{html.escape(text)}</span> vs {against}')
     if small:
         n, needed = int(row["sample_size"]), int(row["min_sample_size"])
         verdict = f"too few to rate (n = {n} {sample_items(row.get('sample_item'), n)}, {needed} needed)"
@@ -91,10 +120,12 @@ def kpi_card(row: pd.Series) -> None:
         background: #fafafa; border-radius: 4px">
         <div style="font-size: 0.85rem; color: #455a64">{html.escape(str(row["kpi_name"]))}</div>
         <div style="font-size: 1.6rem; font-weight: 600; color: {"#9e9e9e" if small else "inherit"}">
-        {html.escape(value)} <span style="font-size: 0.9rem; color: #607d8b">{arrow}</span></div>
+        {html.escape(value)}</div>
         <div style="font-size: 0.8rem"><span style="color: {colour}; font-weight: 600">
         {html.escape(verdict)}</span> {html.escape(target)}
-        {"".join(f' · <span style="color:#ef6c00">{html.escape(n)}</span>' for n in notes)}</div></div>""",
+        {"".join(f' · <span style="color:#ef6c00">{html.escape(n)}</span>' for n in notes)}</div>
+        <div style="font-size: 0.75rem; color: #607d8b">{" · ".join(changes) or NO_CHANGE}</div>
+        </div>""",
         unsafe_allow_html=True,
     )
     with st.popover("How is this computed?", width="stretch"):
@@ -112,22 +143,45 @@ def _number(value) -> str:
 def url_choice(
     label: str, key: str, options: list[str], labels: dict[str, str] | None = None, sidebar: bool = True
 ) -> str | None:
-    """A select box whose choice lives in the URL under `key`, so that a view can be shared."""
+    """A select box whose choice lives in the URL under `key` (and follows the reader to the
+    next page), so that a view can be shared."""
     if not options:
         return None
-    wanted = st.query_params.get(key)
-    index = options.index(wanted) if wanted in options else 0
+    asked = wanted(key)
+    index = options.index(asked) if asked in options else 0
     where = st.sidebar if sidebar else st
     chosen = where.selectbox(label, options, index=index, format_func=lambda o: (labels or {}).get(o, o))
-    st.query_params[key] = chosen
+    remember(key, chosen)
     return chosen
 
 
-def portfolio_product_filters(version: tuple[str, int]) -> tuple[str | None, str | None]:
-    """Portfolio, then one of its products or all of them; both kept in the URL."""
+def url_multichoice(
+    where, label: str, key: str, options: list[str], labels: dict[str, str] | None = None
+) -> list[str]:
+    """A multiselect (none chosen: all) whose choices live in the URL under `key`, comma-separated."""
+    asked = [o for o in (st.query_params.get(key) or "").split(",") if o in options]
+    chosen = where.multiselect(
+        label, options, default=asked, format_func=lambda o: (labels or {}).get(o, o), placeholder="All"
+    )
+    if chosen:
+        st.query_params[key] = ",".join(chosen)
+    elif key in st.query_params:
+        del st.query_params[key]
+    return chosen
+
+
+def portfolio_product_filters(
+    version: tuple[str, int], allow_all: bool = False
+) -> tuple[str | None, str | None]:
+    """Portfolio (or, with `allow_all`, every one), then one of its products or all of them;
+    both kept in the URL and carried to the next page."""
     portfolios = queries.portfolios(version)
     names = dict(zip(portfolios["portfolio_id"], portfolios["portfolio_name"], strict=True))
+    if allow_all:
+        names = {"all": "All portfolios"} | names
     portfolio = url_choice("Portfolio", "portfolio", list(names), names)
+    if portfolio == "all":
+        return None, None
     products = queries.products(version)
     products = products[products["portfolio_id"] == portfolio]
     product_names = {"all": "All products"} | dict(
@@ -137,10 +191,72 @@ def portfolio_product_filters(version: tuple[str, int]) -> tuple[str | None, str
     return portfolio, None if product == "all" else product
 
 
+# How the tables' columns are headed and written: the published names are an analyst's, the
+# pages an executive's. A column not named here is headed by its name in words.
+HEADERS = {
+    "initiative_id": "Initiative",
+    "initiative_name": "Name",
+    "product_id": "Product",
+    "product_name": "Product name",
+    "portfolio_id": "Portfolio",
+    "portfolio_name": "Portfolio name",
+    "kpi_id": "KPI",
+    "kpi_name": "KPI",
+    "budget_total": "Budget",
+    "launched_on": "Launched on",
+    "milestone_id": "Milestone",
+    "milestone_name": "Name",
+    "is_launch": "Launch",
+    "baseline_date": "Baseline",
+    "forecast_date": "Forecast",
+    "actual_date": "Actual",
+    "product_owner": "Product owner",
+    "sample_size": "Sample",
+}
+MONEY = {"budget_total", "value_at_risk"}
+HEALTH = {"delivery_health", "value_health"}
+
+
+def header(column: str) -> str:
+    return HEADERS.get(column, column.replace("_", " ").capitalize())
+
+
 def table(frame: pd.DataFrame, name: str, **dataframe_options) -> None:
-    """A sortable table and its CSV download."""
+    """A sortable table with human headers, money and health written as such, a dash for what
+    is missing; and its CSV download, with the published column names."""
     frame = as_dates(frame)
-    st.dataframe(frame, width="stretch", hide_index=True, **dataframe_options)
+    config = {}
+    for column in frame.columns:
+        if column in MONEY:
+            config[column] = st.column_config.NumberColumn(header(column), format="dollar")
+        elif column in HEALTH:
+            config[column] = st.column_config.NumberColumn(header(column), format="%.0f")
+        elif column.endswith("_reason") or frame[column].dtype == object:
+            config[column] = st.column_config.TextColumn(header(column))
+        else:
+            config[column] = st.column_config.Column(header(column))
+    shown = frame.copy()
+    for column in shown.columns:
+        if pd.api.types.is_datetime64_any_dtype(shown[column]) and shown[column].isna().all():
+            shown[column] = shown[column].astype(object)
+        if shown[column].dtype == object:
+            # Dates as ISO text (they sort as dates), and a dash for what is missing.
+            shown[column] = shown[column].map(
+                lambda v: (
+                    "–"
+                    if v is None or v is pd.NA or v != v
+                    else v.isoformat()
+                    if hasattr(v, "isoformat")
+                    else v
+                )
+            )
+    st.dataframe(
+        shown,
+        width="stretch",
+        hide_index=True,
+        column_config=config | dataframe_options.pop("column_config", {}),
+        **dataframe_options,
+    )
     csv_download(frame, name)
 
 

@@ -12,8 +12,17 @@ import pandas as pd
 RAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "unrated": "#757575"}
 
 
-def format_value(value: float | None, unit: str) -> str:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
+
+
+def is_missing(value: object) -> bool:
+    return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+
+
+def format_value(value: float | None, unit: str, currency: str | None = "USD") -> str:
+    """A value as the scorecards write it: ratios as %, days with one decimal (hours under a
+    day), money with its currency and thousands separators; a missing value as a dash."""
+    if is_missing(value):
         return "–"
     if unit == "ratio":
         return f"{value * 100:.1f}%"
@@ -23,7 +32,12 @@ def format_value(value: float | None, unit: str) -> str:
     if unit in ("count", "users"):
         return f"{value:,.0f}"
     if unit == "money":
-        return f"${value:,.0f}"
+        symbol = CURRENCY_SYMBOLS.get(currency or "USD")
+        amount = f"{abs(value):,.0f}"
+        sign = "-" if value < 0 else ""
+        return f"{sign}{symbol}{amount}" if symbol else f"{sign}{currency} {amount}"
+    if unit == "health":
+        return f"{value:.0f}"
     if unit == "per day":
         return f"{value:.2f}/day"
     if unit == "index":
@@ -66,6 +80,29 @@ def too_few(sample_size, min_sample_size) -> bool:
     """A value from fewer items than its KPI's minimum sample: shown, but not rated."""
     present = [v for v in (sample_size, min_sample_size) if v is not None and not pd.isna(v)]
     return len(present) == 2 and sample_size < min_sample_size
+
+
+def format_change(value, earlier, unit: str, direction: str | None) -> tuple[str, str]:
+    """The change from an earlier value, written in the KPI's unit (percentage points for
+    ratios), and its colour: green where it moves the KPI's way, red where against, grey when
+    flat or without a direction. ("", grey) when either value is missing."""
+    if is_missing(value) or is_missing(earlier):
+        return "", RAG_COLOURS["unrated"]
+    change = float(value) - float(earlier)
+    if unit == "ratio":
+        text = f"{change * 100:+.1f} pts"
+    elif unit in ("count", "users"):
+        text = f"{change:+,.0f}"
+    elif unit == "money":
+        text = ("+" if change >= 0 else "") + format_value(change, "money")
+    elif unit == "days":
+        text = f"{change:+.1f} days"
+    else:
+        text = f"{change:+.2f}" if unit in ("index", "per day") else f"{change:+.1f}"
+    better = {"higher_is_better": change > 0, "lower_is_better": change < 0}.get(str(direction))
+    if change == 0 or better is None:
+        return text, RAG_COLOURS["unrated"]
+    return text, RAG_COLOURS["green"] if better else RAG_COLOURS["red"]
 
 
 def trend_arrow(value: float | None, previous: float | None) -> str:

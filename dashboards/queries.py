@@ -6,6 +6,7 @@ published warehouse is read at once, while repeated page views hit the cache.
 
 from __future__ import annotations
 
+import logging
 import os
 import time
 from pathlib import Path
@@ -15,6 +16,12 @@ import pandas as pd
 import streamlit as st
 
 CACHE_SECONDS = 300
+
+# Outside a Streamlit server (`vmo report`, tests) the cache falls back to memory, and says so
+# for every cached function: not news to anyone reading the output.
+logging.getLogger("streamlit.runtime.caching.cache_data_api").addFilter(
+    lambda record: "No runtime found" not in record.getMessage()
+)
 
 
 class NoWarehouse(Exception):
@@ -88,25 +95,84 @@ def as_of(version: tuple[str, int]):
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def entity_kpis(version: tuple[str, int], entity_type: str, grain: str, period_start) -> pd.DataFrame:
-    """KPI values of every entity of a type for one period, with the previous period's value."""
+    """KPI values of every entity of a type for one period, with the same KPI's value in the
+    period before (always complete, as only the current period is partial) and in the same
+    period a year earlier."""
     return _query(
         version,
         """
-        WITH ranked AS (
-            SELECT v.*, lag(v.value) OVER (
-                PARTITION BY v.kpi_id, v.entity_id ORDER BY v.period_start) AS previous_value
-            FROM analytics.kpi_values AS v
-            WHERE v.entity_type = ? AND v.period_grain = ? AND v.period_start <= ?
-        )
-        SELECT r.kpi_id, d.name AS kpi_name, d.domain, d.unit, d.direction, d.formula,
-               r.entity_id, r.period_start, r.value, r.target, r.status, r.numerator,
-               r.denominator, r.sample_size, r.previous_value, r.period_complete,
-               d.min_sample_size, d.sample_item
-        FROM ranked AS r JOIN analytics.kpi_definitions AS d USING (kpi_id)
-        WHERE r.period_start = ?
-        ORDER BY d.domain, r.kpi_id, r.entity_id
+        SELECT v.kpi_id, d.name AS kpi_name, d.domain, d.unit, d.direction, d.formula,
+               v.entity_id, v.period_start, v.value, v.target, v.status, v.numerator,
+               v.denominator, v.sample_size, v.period_complete, d.min_sample_size, d.sample_item,
+               p.value AS previous_value, y.value AS year_ago_value
+        FROM analytics.kpi_values AS v
+        JOIN analytics.kpi_definitions AS d USING (kpi_id)
+        LEFT JOIN analytics.kpi_values AS p
+            ON p.kpi_id = v.kpi_id AND p.entity_type = v.entity_type AND p.entity_id = v.entity_id
+            AND p.period_grain = v.period_grain
+            AND p.period_start = v.period_start
+                - CASE v.period_grain WHEN 'quarter' THEN INTERVAL 3 MONTH ELSE INTERVAL 1 MONTH END
+        LEFT JOIN analytics.kpi_values AS y
+            ON y.kpi_id = v.kpi_id AND y.entity_type = v.entity_type AND y.entity_id = v.entity_id
+            AND y.period_grain = v.period_grain AND y.period_start = v.period_start - INTERVAL 1 YEAR
+        WHERE v.entity_type = ? AND v.period_grain = ? AND v.period_start = ?
+        ORDER BY d.domain, v.kpi_id, v.entity_id
         """,
-        [entity_type, grain, period_start, period_start],
+        [entity_type, grain, period_start],
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def initiative_grid(version: tuple[str, int], grain: str, period_start) -> pd.DataFrame:
+    """The initiative grid of one period (analytics.scorecard_initiative_periods), with names,
+    the executive owner and the handoff flags as of as_of (flags are judged as of as_of only)."""
+    return _query(
+        version,
+        """
+        SELECT g.*, p.product_name, f.portfolio_name, f.executive_owner,
+               s.never_launched, s.no_steward, s.handoff_gap,
+               s.never_launched_reason, s.no_steward_reason, s.handoff_gap_reason, s.as_of
+        FROM analytics.scorecard_initiative_periods AS g
+        JOIN analytics.scorecard_initiatives AS s USING (initiative_id)
+        JOIN analytics.dim_products AS p ON p.product_id = g.product_id
+        JOIN analytics.dim_portfolios AS f ON f.portfolio_id = g.portfolio_id
+        WHERE g.period_grain = ? AND g.period_start = ?
+        ORDER BY g.initiative_id
+        """,
+        [grain, period_start],
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def key_results(version: tuple[str, int]) -> pd.DataFrame:
+    """Every key result under its objective: its progress as okr_attainment counts it (that
+    KPI's items, organisation-wide), and the latest month value up to as_of of the KPI it is
+    linked to, with that KPI's name and unit."""
+    return _query(
+        version,
+        """
+        WITH latest AS (
+            SELECT kpi_id, entity_type, entity_id, value, status, period_start
+            FROM analytics.kpi_values WHERE period_grain = 'month'
+            QUALIFY row_number() OVER (PARTITION BY kpi_id, entity_type, entity_id
+                                       ORDER BY period_start DESC) = 1
+        )
+        SELECT o.objective_id, o.title AS objective, o.period_label, o.quarter_start, o.owner, o.portfolio_id,
+               f.portfolio_name, k.key_result_id, k.title AS key_result, k.start_value,
+               k.target_value, k.current_value, k.kpi_id, d.name AS kpi_name, d.unit AS kpi_unit,
+               k.entity_type, k.entity_id, l.value AS kpi_value, l.status AS kpi_status,
+               l.period_start AS kpi_period_start, e.item_value AS progress
+        FROM analytics.fct_key_results AS k
+        JOIN analytics.dim_objectives AS o USING (objective_id)
+        LEFT JOIN analytics.dim_portfolios AS f ON f.portfolio_id = o.portfolio_id
+        LEFT JOIN analytics.kpi_definitions AS d ON d.kpi_id = k.kpi_id
+        LEFT JOIN latest AS l
+            ON l.kpi_id = k.kpi_id AND l.entity_type = k.entity_type AND l.entity_id = k.entity_id
+        LEFT JOIN analytics.kpi_evidence AS e
+            ON e.kpi_id = 'okr_attainment' AND e.entity_type = 'organisation'
+            AND e.period_start = k.quarter_start AND e.item_id = k.key_result_id
+        ORDER BY o.quarter_start DESC, o.objective_id, k.key_result_id
+        """,
     )
 
 
@@ -160,7 +226,7 @@ def entity_kpi_history(
         version,
         """
         SELECT v.kpi_id, d.name AS kpi_name, d.domain, d.unit, d.formula, v.period_start, v.value,
-               v.target, v.status, v.numerator, v.denominator, v.sample_size
+               v.target, v.status, v.numerator, v.denominator, v.sample_size, d.min_sample_size
         FROM analytics.kpi_values AS v JOIN analytics.kpi_definitions AS d USING (kpi_id)
         WHERE v.entity_type = ? AND v.entity_id = ? AND v.period_grain = ?
         ORDER BY v.kpi_id, v.period_start

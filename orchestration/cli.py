@@ -191,6 +191,31 @@ def _serve_dashboard(settings: Settings, port: int, host: str = LOOPBACK) -> int
 
 
 @app.command()
+def report(
+    warehouse: WarehouseOpt = None,
+    period: Annotated[
+        str | None,
+        typer.Option("--period", help="YYYY-MM or YYYY-Qn [default: the latest complete month]."),
+    ] = None,
+    out: Annotated[Path, typer.Option("--out", help="The pack to write: FILE.pdf or FILE.html.")] = Path(
+        "pack.pdf"
+    ),
+    config: ConfigOpt = None,
+) -> None:
+    """The steering-committee pack: the organisation's headline, the initiative grid, the top
+    risks, the quadrant and the flags with the money at stake, for one period, as a printable
+    PDF (Chromium's print) or HTML."""
+    from dashboards.pack import PackError, write_pack
+
+    settings = _settings(warehouse=warehouse, config=config)
+    try:
+        shown = write_pack(settings.warehouse, out, period)
+    except PackError as exc:
+        raise _fail(str(exc)) from exc
+    typer.echo(f"wrote {out} · {shown.grain} {shown.name}{'' if shown.complete else ' (partial)'}")
+
+
+@app.command()
 def dagster(
     port: Annotated[int, typer.Option("--port", help="Port of the Dagster UI.")] = 3000,
     host: HostOpt = LOOPBACK,

@@ -4,8 +4,16 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, queries
-from dashboards.components import current_version, health_summary, table, url_choice
-from dashboards.formatting import format_value, plain
+from dashboards.components import (
+    csv_download,
+    current_version,
+    health_summary,
+    period_filters,
+    table,
+    url_choice,
+)
+from dashboards.formatting import RAG_COLOURS, format_period, format_value, plain, too_few
+from dashboards.grid import person
 
 FLAGS = {
     "never_launched": "Never launched",
@@ -23,14 +31,32 @@ if scorecard.empty:
     st.stop()
 labels = {r.initiative_id: f"{r.initiative_id} · {r.initiative_name}" for r in scorecard.itertuples()}
 initiative = url_choice("Initiative", "initiative", list(labels), labels)
+grain, period = period_filters(version)
 row = scorecard.set_index("initiative_id").loc[initiative]
+# Health and quadrant as of the chosen period's end (the grid's row), today's where the
+# initiative had not been approved by then.
+grid = queries.initiative_grid(version, grain, period) if period is not None else None
+judged = None if grid is None else grid.set_index("initiative_id").reindex([initiative]).iloc[0]
+if judged is not None and judged.notna().any():
+    row = row.copy()
+    for column in ("delivery_health", "value_health", "quadrant"):
+        row[column] = judged[column]
+    judged_on = judged["evaluated_on"]
+else:
+    judged, judged_on = None, row["as_of"]
 
 st.header(plain(labels[initiative]))
 launch = f"launched on {row['launched_on']:%Y-%m-%d}" if pd.notna(row["launched_on"]) else "not launched"
 st.caption(
     f"{plain(row['product_name'])} ({plain(row['product_id'])}) · {plain(row['portfolio_name'])}"
     f" · status {plain(row['status'])} · "
-    f"{launch} · budget {format_value(row['budget_total'], 'money')} · as of {row['as_of']:%Y-%m-%d}"
+    f"{launch} · budget {format_value(row['budget_total'], 'money')} · health as of {judged_on:%d %b %Y}"
+    + (
+        ""
+        if judged is None
+        else f" · project manager {plain(person(judged['project_manager']))}"
+        f" · product manager {plain(person(judged['product_manager']))}"
+    )
 )
 health_summary(row.drop(labels=["value_at_risk"], errors="ignore"))
 for flag, label in FLAGS.items():
@@ -40,12 +66,24 @@ for flag, label in FLAGS.items():
 history = queries.entity_kpi_history(version, "initiative", initiative, "month")
 
 
+launched = pd.notna(row["launched_on"]) and (judged is None or bool(judged["launched"]))
+VALUE_KPIS = {"feature_adoption_rate", "benefit_realization_rate", "roi", "time_to_value_days"}
+
+
 def latest(kpi_id: str) -> str:
+    """The KPI's latest month value up to the chosen period, with its status; value KPIs before
+    launch are not judged, and a value from too small a sample is not rated."""
+    if kpi_id in VALUE_KPIS and not launched:
+        return "before launch"
     values = history[history["kpi_id"] == kpi_id]
+    if period is not None:
+        values = values[values["period_start"].dt.date <= period]
     if values.empty:
         return "–"
     last = values.iloc[-1]
-    return f"{format_value(last['value'], last['unit'])} ({last['status']})"
+    status = "too few to rate" if too_few(last["sample_size"], last["min_sample_size"]) else last["status"]
+    month = format_period(last["period_start"].date(), "month")
+    return f"{format_value(last['value'], last['unit'])} ({status}, {month})"
 
 
 delivery, value = st.columns(2)
@@ -56,7 +94,7 @@ with delivery:
         st.info("No milestones landed for this initiative.")
     else:
         st.altair_chart(charts.milestones_chart(milestones), width="stretch")
-        table(milestones, f"milestones of {initiative}")
+        table(milestones.drop(columns=["milestone_id"]), f"milestones of {initiative}")
     st.subheader("Cost and earned value")
     st.caption(f"CPI {latest('cpi')} · SPI {latest('spi')} · cost variance {latest('cost_variance_pct')}")
     curves = queries.earned_value(version, initiative)
@@ -86,8 +124,11 @@ with delivery:
 
 with value:
     st.header("Value")
-    if pd.isna(row["launched_on"]):
-        st.info("Value cannot be judged before launch: this initiative has not launched.")
+    if not launched:
+        st.info(
+            "Not launched by then: its value (adoption, benefits, ROI, time to value) is judged from"
+            " the launch on, and is not rated before it."
+        )
     adoption = history[history["kpi_id"] == "feature_adoption_rate"]
     st.subheader("Feature adoption after launch")
     if adoption.empty:
@@ -124,5 +165,29 @@ with value:
             width="stretch",
         )
 
-st.subheader("Every KPI of this initiative, month by month")
-table(history, f"KPIs of {initiative}")
+st.subheader("Every KPI of this initiative, the last 6 months")
+st.caption("Coloured by status; grey where too few items to rate. Formulas: the KPI catalogue.")
+upto = history if period is None else history[history["period_start"].dt.date <= period]
+recent = upto[upto["period_start"].isin(sorted(upto["period_start"].unique())[-6:])]
+if recent.empty:
+    st.info("No KPI values for this initiative yet.")
+else:
+    recent = recent.assign(
+        month=[format_period(p.date(), "month") for p in recent["period_start"]],
+        shown=[format_value(v, u) for v, u in zip(recent["value"], recent["unit"], strict=True)],
+        rated=[
+            "unrated" if too_few(n, m) else s
+            for n, m, s in zip(
+                recent["sample_size"], recent["min_sample_size"], recent["status"], strict=True
+            )
+        ],
+    )
+    shown = recent.pivot(index="kpi_name", columns="month", values="shown").fillna("–").rename_axis("KPI")
+    rated = recent.pivot(index="kpi_name", columns="month", values="rated")
+    st.dataframe(
+        shown.style.apply(
+            lambda column: [f"color: {RAG_COLOURS.get(s, '#000')}" for s in rated[column.name]], axis=0
+        ),
+        width="stretch",
+    )
+csv_download(history.drop(columns=["formula"]), f"KPIs of {initiative}")

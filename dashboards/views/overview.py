@@ -1,5 +1,6 @@
-"""Overview: the organisation's KPIs against target, the initiatives on the quadrant of delivery
-against value, value at risk, and the flags where value is lost at the handoff."""
+"""Overview: the organisation's KPIs against target, then every initiative's delivery next to its
+value on one grid, the quadrant of delivery against value, value at risk, and the flags where
+value is lost at the handoff, all for the chosen period."""
 
 import streamlit as st
 
@@ -9,10 +10,21 @@ from dashboards.components import (
     current_version,
     kpi_cards,
     period_filters,
-    table,
+    portfolio_product_filters,
+    shared_filters,
     url_choice,
+    url_multichoice,
 )
 from dashboards.formatting import RAG_COLOURS, format_period, format_value
+from dashboards.grid import (
+    FLAG_NAMES,
+    QUADRANT_ORDER,
+    SORTS,
+    filter_grid,
+    grid_csv_frame,
+    grid_html,
+    sort_grid,
+)
 
 st.title("Overview")
 version = current_version()
@@ -32,21 +44,48 @@ for domain in ("delivery", "value", "strategy"):
         st.subheader(domain.title())
         kpi_cards(values)
 
-initiatives = queries.initiative_scorecard(version)
-if initiatives.empty:
-    st.info("The published warehouse holds no initiatives yet.")
+st.header("Initiatives: delivery and value")
+grid = queries.initiative_grid(version, grain, period)
+if grid.empty:
+    st.info("The published warehouse holds no initiatives in this period.")
     st.stop()
-as_of = initiatives["as_of"].iloc[0]
+as_of = grid["as_of"].iloc[0]
+period_name = format_period(period, grain)
+portfolio, product = portfolio_product_filters(version, allow_all=True)
+if portfolio:
+    grid = grid[grid["portfolio_id"] == portfolio]
+if product:
+    grid = grid[grid["product_id"] == product]
+status_choice, flag_choice, quadrant_choice, sort_choice = st.columns([2, 2, 3, 2])
+statuses = url_multichoice(status_choice, "Status", "status", sorted(grid["status"].dropna().unique()))
+flags = url_multichoice(flag_choice, "Flag", "flag", list(FLAG_NAMES), FLAG_NAMES)
+quadrants = url_multichoice(quadrant_choice, "Quadrant", "quadrant", QUADRANT_ORDER)
+with sort_choice:
+    sort_by = url_choice("Sort by", "sort", list(SORTS), SORTS, sidebar=False)
+shown = sort_grid(filter_grid(grid, statuses, flags, quadrants), sort_by)
+definitions = queries.kpi_definitions(version).set_index("kpi_id")
+st.caption(
+    f"{len(shown)} of {len(grid)} initiatives. Each KPI at its latest value up to {period_name}; health,"
+    f" quadrant and launch as of {grid['evaluated_on'].iloc[0]:%d %b %Y}; flags as of {as_of:%d %b %Y}."
+    " Cells are coloured by status (health: 50 or more is on plan); grey is too few to rate or"
+    " before launch. Hover a cell for its sample; open an initiative by its name."
+)
+st.html(grid_html(shown, definitions, period_name, link_query=shared_filters()))
+csv_download(grid_csv_frame(shown), "initiative grid", file_name=f"initiative-grid-{period_name}.csv")
+
 left, right = st.columns([3, 2])
 with left:
     st.header("Delivery against value")
     st.caption(
-        f"Each initiative as of {as_of:%Y-%m-%d}: delivery health against value health, sized by budget. "
-        "Initiatives without a launch cannot be judged on value yet and are left out."
+        f"Each initiative as of {grid['evaluated_on'].iloc[0]:%d %b %Y}, sized by budget; click one to"
+        " open it."
+        " Initiatives not launched by then cannot be judged on value yet and are left out."
     )
-    st.altair_chart(charts.quadrant_chart(initiatives), width="stretch")
-    counts = initiatives["quadrant"].value_counts()
-    st.caption(" · ".join(f"{quadrant}: {count}" for quadrant, count in counts.items()))
+    event = st.altair_chart(charts.quadrant_chart(shown), width="stretch", on_select="rerun", key="quadrant")
+    if picked := charts.picked_initiative(event):
+        st.switch_page("views/initiative.py", query_params=shared_filters() | {"initiative": picked})
+    counts = shown["quadrant"].value_counts()
+    st.caption(" · ".join(f"{q}: {counts[q]}" for q in QUADRANT_ORDER if q in counts))
 with right:
     st.header("Value at risk")
     at_risk = organisation[organisation["kpi_id"] == "value_at_risk"]
@@ -62,17 +101,21 @@ with right:
         )
         st.caption(f"{int(row['sample_size'])} initiative(s) at risk")
     st.header("Flags")
-    for flag, label in (
-        ("never_launched", "Never launched"),
-        ("no_steward", "No steward"),
-        ("handoff_gap", "Handoff gap"),
-    ):
-        flagged = int(initiatives[flag].sum())
-        colour = RAG_COLOURS["red"] if flagged else RAG_COLOURS["green"]
+    for flag, label in FLAG_NAMES.items():
+        flagged = grid[grid[flag].fillna(False).astype(bool)]
+        colour = RAG_COLOURS["red"] if len(flagged) else RAG_COLOURS["green"]
+        budget = format_value(flagged["budget_total"].sum(), "money") if len(flagged) else ""
         st.markdown(
-            f"<span style='color:{colour};font-weight:600'>{flagged}</span> {label}", unsafe_allow_html=True
+            f"<span style='color:{colour};font-weight:600'>{len(flagged)}</span> {label.capitalize()}"
+            + (f" · {budget} of budget" if budget else ""),
+            unsafe_allow_html=True,
         )
-    st.page_link("views/flags.py", label="Why each one is flagged", icon=":material/flag:")
+    st.page_link(
+        "views/flags.py",
+        label="Why each one is flagged, and whom to call",
+        icon=":material/flag:",
+        query_params=shared_filters(),
+    )
 
 st.header("Trend")
 trend = queries.kpi_trend(version, "organisation", "all", grain, period)
@@ -111,22 +154,8 @@ else:
         file_name=f"portfolio-kpis-{format_period(period, grain)}.csv",
     )
     st.page_link(
-        "views/portfolios.py", label="Portfolios and products in detail", icon=":material/account_tree:"
+        "views/portfolios.py",
+        label="Portfolios and products in detail",
+        icon=":material/account_tree:",
+        query_params=shared_filters(),
     )
-
-table(
-    queries.portfolio_scorecard(version)[
-        [
-            "portfolio_id",
-            "portfolio_name",
-            "delivery_health",
-            "value_health",
-            "quadrant",
-            "value_at_risk",
-            "never_launched_initiatives",
-            "no_steward_products",
-            "handoff_gap_initiatives",
-        ]
-    ],
-    "portfolio scorecard",
-)

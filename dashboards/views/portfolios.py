@@ -4,29 +4,17 @@ import streamlit as st
 
 from dashboards import queries
 from dashboards.components import (
+    csv_download,
     current_version,
     health_summary,
     kpi_cards,
     period_filters,
     portfolio_product_filters,
+    shared_filters,
     table,
 )
 from dashboards.formatting import format_period, plain
-
-INITIATIVE_COLUMNS = [
-    "initiative_id",
-    "initiative_name",
-    "product_name",
-    "status",
-    "delivery_health",
-    "value_health",
-    "quadrant",
-    "budget_total",
-    "launched_on",
-    "never_launched",
-    "no_steward",
-    "handoff_gap",
-]
+from dashboards.grid import grid_csv_frame, grid_html, person
 
 st.title("Portfolios and products")
 version = current_version()
@@ -42,7 +30,7 @@ entity_type, entity_id = ("product", product) if product else ("portfolio", port
 if product:
     row = queries.product_scorecard(version).set_index("product_id").loc[product]
     st.header(f"{plain(row['product_name'])} ({plain(product)})")
-    owner = plain(row["product_owner"]) if row["product_owner"] else "nobody: no steward"
+    owner = "nobody: no steward" if person(row["product_owner"]) == "nobody" else plain(row["product_owner"])
     st.caption(f"Product of portfolio {plain(portfolio)} · owner {owner} · status {plain(row['status'])}")
 else:
     row = queries.portfolio_scorecard(version).set_index("portfolio_id").loc[portfolio]
@@ -61,13 +49,20 @@ if values.empty:
 else:
     kpi_cards(values)
 
-st.subheader("Initiatives")
-st.caption("Sort by any column; open one on the Initiative page.")
-initiatives = queries.initiative_scorecard(version, portfolio, product)
-table(initiatives[INITIATIVE_COLUMNS], f"initiatives of {entity_id}")
+st.subheader(f"Initiatives · {format_period(period, grain)}")
+grid = queries.initiative_grid(version, grain, period)
+grid = grid[grid["product_id"] == product] if product else grid[grid["portfolio_id"] == portfolio]
+if grid.empty:
+    st.info("No initiative in this period.")
+else:
+    st.caption("Each initiative's delivery next to its value, as on the Overview; open one by its name.")
+    definitions = queries.kpi_definitions(version).set_index("kpi_id")
+    st.html(grid_html(grid, definitions, format_period(period, grain), link_query=shared_filters()))
+    csv_download(grid_csv_frame(grid), f"initiatives of {entity_id}")
 if not product:
     st.subheader("Products")
     products = queries.product_scorecard(version)
+    st.caption(f"As of {products['as_of'].max():%d %b %Y}: health, value at risk and owners today.")
     table(
         products[products["portfolio_id"] == portfolio][
             [

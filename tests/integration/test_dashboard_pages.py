@@ -3,6 +3,7 @@ no exception, the warehouse's values on the page, filters kept in the URL."""
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from dashboards.formatting import format_value, plain
 from tests.conftest import query
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboards" / "app.py")
-PAGES = ["overview", "portfolios", "initiative", "flags", "catalogue", "data_health"]
+PAGES = ["overview", "portfolios", "initiative", "roadmap", "objectives", "flags", "catalogue", "data_health"]
 
 
 def _page(page: str, **params: str) -> AppTest:
@@ -71,24 +72,30 @@ def test_the_grain_filter_goes_into_the_url(published):
     assert any(c.value.startswith("Quarter ") for c in app.caption)
 
 
+def grid_rows(markup: str) -> list[str]:
+    """The initiatives of an HTML grid or flags table, in the order shown."""
+    return re.findall(r'<tr data-initiative="([^"]+)"', markup)
+
+
 def test_portfolio_page_lists_its_initiatives(published):
+    """The portfolio's initiatives of the period shown (the latest complete month, 2025-06):
+    those approved by then."""
     warehouse = published.settings.warehouse
     (name,) = query(
         warehouse, "SELECT portfolio_name FROM analytics.dim_portfolios WHERE portfolio_id = 'F2'"
     )[0]
-    (initiatives,) = query(
-        warehouse, "SELECT count(*) FROM analytics.scorecard_initiatives WHERE portfolio_id = 'F2'"
-    )[0]
-    app = _page("portfolios", portfolio="F2")
-    assert f"{name} (F2)" in _text(app)
-    initiative_table = app.dataframe[0].value
-    assert len(initiative_table) == initiatives
-    assert set(initiative_table["initiative_id"]) == {
+    expected = {
         i
         for (i,) in query(
-            warehouse, "SELECT initiative_id FROM analytics.scorecard_initiatives WHERE portfolio_id = 'F2'"
+            warehouse,
+            "SELECT initiative_id FROM analytics.scorecard_initiative_periods WHERE portfolio_id = 'F2'"
+            " AND period_grain = 'month' AND period_start = DATE '2025-06-01'",
         )
     }
+    app = _page("portfolios", portfolio="F2")
+    assert f"{name} (F2)" in _text(app)
+    (grid,) = [h.value for h in app.html if "vmo-grid" in h.value]
+    assert expected and sorted(grid_rows(grid)) == sorted(expected)
 
 
 def test_initiative_page_shows_why_it_is_flagged(published):
@@ -104,12 +111,21 @@ def test_initiative_page_shows_why_it_is_flagged(published):
     assert "Delivery" in _text(app) and "Value" in _text(app)
 
 
-def test_flags_page_lists_exactly_the_flagged(published):
+def test_flags_page_lists_exactly_the_flagged_once_each_with_money_and_owners(published):
     app = _page("flags")
     text = _text(app)
-    for flag in ("never_launched", "handoff_gap", "no_steward"):
-        for initiative in published.planted[f"{flag}_initiatives"]:
-            assert f"**{plain(initiative)}**" in text, (flag, initiative)
+    tables = [h.value for h in app.html if "vmo-flags" in h.value]
+    assert len(tables) == 3  # one per flag, in the order of the page, each initiative once
+    for flag, table in zip(("never_launched", "no_steward", "handoff_gap"), tables, strict=True):
+        planted = published.planted[f"{flag}_initiatives"]
+        assert sorted(grid_rows(table)) == sorted(planted), flag
+        for initiative in planted:
+            budget, manager = query(
+                published.settings.warehouse,
+                "SELECT budget_total, project_manager FROM analytics.dim_initiatives WHERE initiative_id = ?",
+                [initiative],
+            )[0]
+            assert format_value(float(budget), "money") in table and manager in table
     assert f"Products without a steward · {len(published.planted['no_steward_products'])}" in text
 
 

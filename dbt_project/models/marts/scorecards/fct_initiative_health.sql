@@ -76,8 +76,14 @@ nps_windows as (
     group by all
 ),
 
+-- Its status: green from no drop, red below a drop of 10 points (kpi-taxonomy.md, Scorecards).
 nps_change as (
-    select initiative_id, evaluated_on, nps_after - nps_before as nps_change
+    select
+        initiative_id,
+        evaluated_on,
+        nps_after - nps_before as nps_change,
+        case when nps_after - nps_before >= 0 then 'green' when nps_after - nps_before < -10 then 'red' else 'amber' end
+            as nps_change_status
     from nps_windows
     where nps_after is not null and nps_before is not null
 ),
@@ -87,12 +93,7 @@ components as (
     union all
     select initiative_id, evaluated_on, 'value', status from value_latest
     union all
-    select
-        initiative_id,
-        evaluated_on,
-        'value',
-        case when nps_change >= 0 then 'green' when nps_change < -10 then 'red' else 'amber' end
-    from nps_change
+    select initiative_id, evaluated_on, 'value', nps_change_status from nps_change
 ),
 
 points as (
@@ -109,7 +110,8 @@ select
     i.initiative_id,
     e.evaluated_on,
     {{ health_columns('p.status_points', 'p.side') }},
-    any_value(n.nps_change) as nps_change
+    any_value(n.nps_change) as nps_change,
+    any_value(n.nps_change_status) as nps_change_status
 from {{ ref('dim_initiatives') }} as i
 cross join evaluation_dates as e
 left join points as p on i.initiative_id = p.initiative_id and e.evaluated_on = p.evaluated_on

@@ -1,0 +1,45 @@
+"""Roadmap: every initiative's launch on a time axis, its baseline against its actual or
+forecast launch, coloured by the quadrant it stands in for the chosen period."""
+
+import streamlit as st
+
+from dashboards import charts, queries
+from dashboards.components import current_version, period_filters, portfolio_product_filters, shared_filters
+from dashboards.formatting import format_period
+
+st.title("Roadmap")
+version = current_version()
+if version is None:
+    st.stop()
+grain, period = period_filters(version)
+if period is None:
+    st.info("The published warehouse holds no periods yet.")
+    st.stop()
+portfolio, product = portfolio_product_filters(version, allow_all=True)
+grid = queries.initiative_grid(version, grain, period)
+if portfolio:
+    grid = grid[grid["portfolio_id"] == portfolio]
+if product:
+    grid = grid[grid["product_id"] == product]
+if grid.empty:
+    st.info("No initiative in this period.")
+    st.stop()
+evaluated_on = grid["evaluated_on"].iloc[0]
+st.caption(
+    f"Launches as known on {evaluated_on:%d %b %Y} (the end of {format_period(period, grain)}):"
+    " ◇ the baseline, ● the actual launch or ▶ the forecast, the line between them the slip; the"
+    " dashed line is that day. Colour: the quadrant as of then. Click a launch to open the initiative."
+)
+event = st.altair_chart(
+    charts.roadmap_chart(grid, evaluated_on), width="stretch", on_select="rerun", key="roadmap"
+)
+if picked := charts.picked_initiative(event):
+    st.switch_page("views/initiative.py", query_params=shared_filters() | {"initiative": picked})
+missing = grid[grid["launch_date"].isna()]
+if not missing.empty:
+    st.caption(
+        "Without a launch milestone: "
+        + ", ".join(
+            f"{i} · {n}" for i, n in zip(missing["initiative_id"], missing["initiative_name"], strict=True)
+        )
+    )
