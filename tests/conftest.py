@@ -99,6 +99,24 @@ def query(path: Path, sql: str, params: list | None = None) -> list[tuple]:
         connection.close()
 
 
+def initiative_grid(warehouse: Path, grain: str, period_start: str) -> list[dict]:
+    """The published grid rows of one period (analytics.scorecard_initiative_periods), with the
+    handoff flags of scorecard_initiatives, as dicts by initiative."""
+    connection = duckdb.connect(str(warehouse), read_only=True)
+    try:
+        cursor = connection.execute(
+            "SELECT g.*, s.never_launched, s.no_steward, s.handoff_gap"
+            " FROM analytics.scorecard_initiative_periods AS g JOIN analytics.scorecard_initiatives AS s"
+            " USING (initiative_id) WHERE g.period_grain = ? AND g.period_start = CAST(? AS DATE)"
+            " ORDER BY g.initiative_id",
+            [grain, period_start],
+        )
+        names = [d[0] for d in cursor.description]
+        return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    finally:
+        connection.close()
+
+
 def kpi_rows(warehouse: Path, kpi_id: str) -> dict[tuple, tuple]:
     """(entity_type, entity_id, grain, period_start) ->
     (value, numerator, denominator, sample_size, status, target)."""

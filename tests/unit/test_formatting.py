@@ -70,3 +70,28 @@ def test_what_a_sample_counts_in_words():
     assert sample_items("key_result") == "key results" and sample_items("change") == "changes"
     assert sample_items("incident", 1) == "incident" and sample_items("response", 9) == "responses"
     assert sample_items(None) == "items" and sample_items(float("nan"), 1) == "item"
+
+
+def test_changes_are_written_in_the_kpi_unit_and_coloured_by_its_direction():
+    from dashboards.formatting import RAG_COLOURS, format_change
+
+    green, red, grey = RAG_COLOURS["green"], RAG_COLOURS["red"], RAG_COLOURS["unrated"]
+    # 46.7% from 40.0%: +6.7 percentage points, good where higher is better, bad where lower is.
+    assert format_change(0.467, 0.40, "ratio", "higher_is_better") == ("+6.7 pts", green)
+    assert format_change(0.467, 0.40, "ratio", "lower_is_better") == ("+6.7 pts", red)
+    assert format_change(12.0, 14.5, "days", "lower_is_better") == ("-2.5 days", green)
+    assert format_change(610, 640, "users", "higher_is_better") == ("-30", red)
+    assert format_change(430000.0, 400000.0, "money", "lower_is_better") == ("+$30,000", red)
+    assert format_change(400000.0, 430000.0, "money", "higher_is_better") == ("-$30,000", red)
+    assert format_change(1.0, 1.0, "index", "higher_is_better") == ("+0.00", grey)
+    assert format_change(5.0, None, "days", "lower_is_better") == ("", grey)
+
+
+def test_grid_cells_by_unit():
+    from dashboards.grid import grid_text
+
+    assert grid_text(-2.0, "days") == "-2.0"  # the header says (days)
+    assert grid_text(24.0, "score") == "+24.0" and grid_text(-10.84, "score") == "-10.8"
+    assert grid_text(0.0293, "ratio") == "2.9%" and grid_text(97063.2, "money") == "$97,063"
+    assert grid_text(97063.2, "money", "EUR") == "€97,063" and grid_text(5.0, "money", "CHF") == "CHF 5"
+    assert grid_text(None, "ratio") == "–" and grid_text(77.78, "health") == "78"
