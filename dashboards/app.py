@@ -4,6 +4,10 @@ from pathlib import Path
 
 import streamlit as st
 
+# What every page imports, loaded before the navigation is drawn: a reader never sees the page
+# list beside an empty page while the libraries load on a cold start.
+from dashboards import charts, components, grid, queries  # noqa: F401
+
 VIEWS = Path(__file__).resolve().parent / "views"
 
 st.set_page_config(page_title="VMO scorecards", page_icon=":material/monitoring:", layout="wide")
