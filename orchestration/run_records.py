@@ -195,10 +195,16 @@ def run_report(settings: Settings, run_id: str, files_left: int = 0) -> list[str
         lines.append(line)
     for check_name, observed in warned:
         lines.append(f"warning: {check_name}: {observed}")
-    if reasons or warned:
+    closer = f"vmo sql --ops --warehouse {settings.warehouse} -c"
+    if reasons:
         lines.append(
-            f'look closer: vmo sql --ops --warehouse {settings.warehouse} -c "SELECT source, file,'
-            f" record_number, reason_code, detail FROM ops.quarantine WHERE run_id = '{run_id}'\""
+            f'look closer: {closer} "SELECT source, file, record_number, reason_code, detail'
+            f" FROM ops.quarantine WHERE run_id = '{run_id}'\""
+        )
+    if warned:
+        lines.append(
+            f'look closer: {closer} "SELECT asset, check_name, severity, passed, observed'
+            f" FROM ops.check_results WHERE run_id = '{run_id}' AND NOT passed\""
         )
     return lines
 
