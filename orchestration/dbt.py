@@ -70,7 +70,10 @@ def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     os.environ["VMO_DUCKDB_MEMORY_LIMIT"] = settings.duckdb_memory_limit
     os.environ["VMO_DUCKDB_THREADS"] = str(settings.duckdb_threads)
     arguments = ["build", "--vars", json.dumps(settings.dbt_vars()), "--exclude-resource-type", "unit_test"]
-    invocation = dbt.cli(arguments, context=context, raise_on_error=False)
+    # One target folder per state folder, replaced by each run: dagster-dbt's default, a new
+    # folder under dbt_project/target for every invocation, grows without end in unattended runs.
+    target = settings.work_db.parent / "dbt-target"
+    invocation = dbt.cli(arguments, context=context, raise_on_error=False, target_path=target)
     for event in invocation.stream():
         failpoint("dbt.event")
         yield event
