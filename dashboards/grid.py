@@ -126,17 +126,22 @@ def filter_grid(
     return grid[keep]
 
 
-def sort_grid(grid: pd.DataFrame, by: str, descending: bool = False) -> pd.DataFrame:
-    """Sorted by a grid column; missing values last either way."""
+def quadrant_rank(quadrants: pd.Series) -> pd.Series:
+    """0 for the corner that needs attention first (QUADRANT_ORDER), and so on."""
+    return quadrants.map({q: i for i, q in enumerate(QUADRANT_ORDER)})
+
+
+def sort_grid(grid: pd.DataFrame, by: str) -> pd.DataFrame:
+    """Sorted by a grid column, ascending, missing values last; the quadrant by the corner that
+    needs attention first, then delivery health."""
     if by == "quadrant":
-        rank = grid["quadrant"].map({q: i for i, q in enumerate(QUADRANT_ORDER)})
         return (
-            grid.assign(_rank=rank)
-            .sort_values(["_rank", "delivery_health"], ascending=[not descending, True], na_position="last")
+            grid.assign(_rank=quadrant_rank(grid["quadrant"]))
+            .sort_values(["_rank", "delivery_health"], ascending=True, na_position="last")
             .drop(columns="_rank")
         )
     column = "initiative_id" if by == "initiative" else by
-    return grid.sort_values(column, ascending=not descending, na_position="last", kind="stable")
+    return grid.sort_values(column, na_position="last", kind="stable")
 
 
 def _date(value) -> str:

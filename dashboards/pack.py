@@ -28,12 +28,12 @@ from dashboards.formatting import (
 )
 from dashboards.grid import (
     FLAG_MEANINGS,
-    QUADRANT_ORDER,
     flag_rows,
     flagged_with,
     flags_html,
     grid_html,
     person,
+    quadrant_rank,
 )
 
 TOP_RISKS = 5
@@ -103,10 +103,9 @@ def _headline(version, period: Period) -> str:
 def _top_risks(grid: pd.DataFrame) -> str:
     """The initiatives that most need a decision: counted in value at risk (biggest budget
     first), then by quadrant, the corner that needs attention first."""
-    rank = grid["quadrant"].map({q: i for i, q in enumerate(QUADRANT_ORDER)})
-    ordered = grid.assign(at_risk_budget=grid["value_at_risk"].fillna(0), quadrant_rank=rank).sort_values(
-        ["at_risk_budget", "quadrant_rank", "delivery_health"], ascending=[False, True, True]
-    )
+    ordered = grid.assign(
+        at_risk_budget=grid["value_at_risk"].fillna(0), quadrant_rank=quadrant_rank(grid["quadrant"])
+    ).sort_values(["at_risk_budget", "quadrant_rank", "delivery_health"], ascending=[False, True, True])
     risky = ordered[(ordered["at_risk_budget"] > 0) | (ordered["quadrant_rank"] <= 1)].head(TOP_RISKS)
     if risky.empty:
         return "<p>No initiative is at risk or late and over budget.</p>"
@@ -177,9 +176,7 @@ def render_html(version: tuple[str, int], period: Period) -> str:
     as_of = queries.as_of(version)
     evaluated_on = pd.Timestamp(grid["evaluated_on"].iloc[0])
     title = period_label(period.start, period.grain, period.complete, as_of)
-    # The flags are judged as of as_of, with the value at risk of the period holding it.
-    current = queries.periods(version, "month")[0][0]
-    today = queries.initiative_grid(version, "month", current)
+    today = queries.current_grid(version)
     flags = []
     for flag, (name, meaning) in FLAG_MEANINGS.items():
         flagged = flagged_with(today, flag)

@@ -143,6 +143,13 @@ def initiative_grid(version: tuple[str, int], grain: str, period_start) -> pd.Da
     )
 
 
+def current_grid(version: tuple[str, int]) -> pd.DataFrame:
+    """The grid of the month holding as_of: the flags, judged as of as_of, beside the value at
+    risk of the same day. Empty before anything is published."""
+    months = periods(version, "month")
+    return initiative_grid(version, "month", months[0][0]) if months else pd.DataFrame()
+
+
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def key_results(version: tuple[str, int]) -> pd.DataFrame:
     """Every key result under its objective: its progress as okr_attainment counts it (that

@@ -13,10 +13,7 @@ st.title("Flags")
 version = current_version()
 if version is None:
     st.stop()
-# The flags are judged as of as_of: the current period's row of the grid holds them, with the
-# value at risk as of the same day.
-current = queries.periods(version, "month")
-grid = queries.initiative_grid(version, "month", current[0][0]) if current else pd.DataFrame()
+grid = queries.current_grid(version)
 if grid.empty:
     st.info("The published warehouse holds no initiatives yet.")
     st.stop()

@@ -21,6 +21,7 @@ from dashboards.grid import (
     QUADRANT_ORDER,
     SORTS,
     filter_grid,
+    flagged_with,
     grid_csv_frame,
     grid_html,
     sort_grid,
@@ -102,7 +103,7 @@ with right:
         st.caption(f"{int(row['sample_size'])} initiative(s) at risk")
     st.header("Flags")
     for flag, label in FLAG_NAMES.items():
-        flagged = grid[grid[flag].fillna(False).astype(bool)]
+        flagged = flagged_with(grid, flag)
         colour = RAG_COLOURS["red"] if len(flagged) else RAG_COLOURS["green"]
         budget = format_value(flagged["budget_total"].sum(), "money") if len(flagged) else ""
         st.markdown(
