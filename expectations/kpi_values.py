@@ -1,73 +1,18 @@
-"""analytics.kpi_values, the published KPI values: keys, domains, ranges and completeness."""
+"""analytics.kpi_values, the published KPI values: what depends on the run (there are values; the
+latest complete month has the required ones). Their structure (keys, domains, ranges) is checked
+once, by dbt tests (dbt_project/models/marts/reporting/_reporting__models.yml and
+dbt_project/tests/kpi_values_within_their_range.sql), which fail the run before any check here."""
 
 from __future__ import annotations
 
 from expectations.framework import BLOCKING, CheckedFrame, expectation, latest_complete_month
 
-KEY = ["kpi_id", "entity_type", "entity_id", "period_grain", "period_start"]
-# The rates that are fractions of a whole, in [0, 1] (kpi-taxonomy.md, Conventions). Other ratios
-# may leave it: a variance, a return, a growth rate, benefits realized beyond plan, scope growth.
-BOUNDED_RATES = [
-    "on_time_milestone_rate",
-    "defect_ratio",
-    "change_failure_rate",
-    "deployment_rework_rate",
-    "stickiness",
-    "feature_adoption_rate",
-    "retention_rate_m1",
-    "innovation_rate",
-    "okr_attainment",
-]
-
 SUITE = [
     CheckedFrame(
+        # A run that measured nothing (every fact empty, or every period after as_of).
         name="kpi_values",
-        sql="SELECT * FROM analytics.kpi_values",
-        expectations=lambda run: [
-            expectation("ExpectTableRowCountToBeBetween", BLOCKING, min_value=1),
-            expectation("ExpectCompoundColumnsToBeUnique", BLOCKING, column_list=KEY),
-            *[expectation("ExpectColumnValuesToNotBeNull", BLOCKING, column=c) for c in [*KEY, "status"]],
-            expectation(
-                "ExpectColumnValuesToBeInSet",
-                BLOCKING,
-                column="entity_type",
-                value_set=["initiative", "product", "portfolio", "organisation"],
-            ),
-            expectation(
-                "ExpectColumnValuesToBeInSet",
-                BLOCKING,
-                column="period_grain",
-                value_set=["month", "quarter"],
-            ),
-            expectation(
-                "ExpectColumnValuesToBeInSet",
-                BLOCKING,
-                column="status",
-                value_set=["green", "amber", "red", "unrated"],
-            ),
-            expectation("ExpectColumnValuesToBeBetween", BLOCKING, column="sample_size", min_value=0),
-        ],
-    ),
-    CheckedFrame(
-        name="kpi_values_rates",
-        sql="SELECT kpi_id, entity_type, entity_id, period_grain, period_start, value"
-        " FROM analytics.kpi_values WHERE list_contains(?, kpi_id)",
-        params=lambda run: [BOUNDED_RATES],
-        expectations=lambda run: [
-            # Rates are fractions in [0, 1] (kpi-taxonomy.md, Conventions).
-            expectation("ExpectColumnValuesToBeBetween", BLOCKING, column="value", min_value=0, max_value=1),
-        ],
-    ),
-    CheckedFrame(
-        name="kpi_values_scores",
-        sql="SELECT kpi_id, entity_type, entity_id, period_grain, period_start, value"
-        " FROM analytics.kpi_values WHERE kpi_id IN ('nps', 'csat')",
-        expectations=lambda run: [
-            # NPS runs from -100 to 100, CSAT (a share of satisfied responses) from 0 to 100.
-            expectation(
-                "ExpectColumnValuesToBeBetween", BLOCKING, column="value", min_value=-100, max_value=100
-            ),
-        ],
+        sql="SELECT kpi_id FROM analytics.kpi_values LIMIT 1",
+        expectations=lambda run: [expectation("ExpectTableRowCountToBeBetween", BLOCKING, min_value=1)],
     ),
     CheckedFrame(
         # A scorecard whose latest complete month lacks a required KPI was built from stale or

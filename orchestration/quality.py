@@ -13,7 +13,7 @@ from typing import Any
 import dagster as dg
 import pandas as pd
 
-from expectations import facts, freshness, kpi_values, landing, raw_batches, volume
+from expectations import freshness, kpi_values, landing, raw_batches, volume
 from expectations.framework import BLOCKING, CheckedFrame, CheckRun
 from orchestration import run_records
 from orchestration.faults import failpoint
@@ -201,7 +201,6 @@ QUALITY_CHECKS = [
     ),
     # What the dimensions were built from: the landing as found, and the last publication.
     suite_check(["analytics", "dim_initiatives"], landing.SUITE, "gx_landing", "landing"),
-    suite_check(["analytics", "fct_issues"], facts.SUITE, "gx_facts", "facts"),
     suite_check(["analytics", "kpi_values"], kpi_values.SUITE, "gx_kpi_values", "kpi_values"),
     suite_check(["analytics", "source_freshness"], freshness.SUITE, "gx_freshness", "freshness"),
     suite_check(["analytics", "fct_product_usage_daily"], volume.SUITE, "gx_volume", "volume"),

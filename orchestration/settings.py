@@ -1,7 +1,9 @@
 """One frozen settings object: command-line flags, then environment, then vmo.toml, then defaults.
 
-Every key has a default that suits the demo data. An unknown key or a bad value in vmo.toml
-stops the run at start-up with a message naming the key (interfaces.md, "Configuration").
+Every key has a default that suits the demo data. vmo.toml is validated by a pydantic model, one
+nested model per table, that forbids unknown keys; an unknown key or a bad value stops the run at
+start-up with one SettingsError naming each such key in its dotted form and the file (README,
+"The command line"; docs/landing-zone.md, "Configuration that changes how files are read").
 """
 
 from __future__ import annotations
@@ -9,15 +11,24 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
-import re
 import tomllib
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    StringConstraints,
+    ValidationError,
+    ValidatorFunctionWrapHandler,
+    WrapValidator,
+)
+from pydantic_core import ErrorDetails, PydanticCustomError
 
 DEFAULT_LANDING = Path("data/landing")
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
-STATUS_CATEGORIES = ("new", "indeterminate", "done")
-_CUSTOM_FIELD = re.compile(r"^customfield_\d+$")
 
 
 class SettingsError(ValueError):
@@ -96,126 +107,158 @@ class Settings:
         }
 
 
-# key in vmo.toml -> (Settings field, parser)
-def _path(key: str, value: Any) -> Path:
-    if not isinstance(value, str) or not value.strip():
-        raise SettingsError(f"{key}: expected a non-empty path string, got {value!r}")
-    return Path(value)
+def _expecting(expected: str) -> WrapValidator:
+    """Says what the key takes in place of pydantic's wording ("Input should be a valid tuple")."""
+
+    def reword(value: Any, handler: ValidatorFunctionWrapHandler) -> Any:
+        try:
+            return handler(value)
+        except ValidationError:
+            raise PydanticCustomError("vmo_expected", "{expected}", {"expected": expected}) from None
+
+    return WrapValidator(reword)
 
 
-def _custom_field(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not _CUSTOM_FIELD.match(value):
-        raise SettingsError(f"{key}: expected a Jira field id like 'customfield_10016', got {value!r}")
-    return value
+def _low_below_high(band: tuple[float, float]) -> tuple[float, float]:
+    if not 0 <= band[0] < band[1]:
+        raise ValueError("not 0 <= low < high")  # reworded by _expecting
+    return band
 
 
-def _status_categories(key: str, value: Any) -> tuple[tuple[str, str], ...]:
-    if not isinstance(value, dict):
-        raise SettingsError(f"{key}: expected a table of status name = category")
-    pairs = []
-    for name, category in value.items():
-        if category not in STATUS_CATEGORIES:
-            raise SettingsError(
-                f"{key}.{name!r}: category must be one of {', '.join(STATUS_CATEGORIES)}, got {category!r}"
-            )
-        pairs.append((name.strip().lower(), category))
-    return tuple(sorted(pairs))
+def _by_status_name(table: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    # Jira's status names differ in case and spacing between projects.
+    return tuple(sorted((name.strip().lower(), category) for name, category in table.items()))
 
 
-def _string_list(key: str, value: Any) -> tuple[str, ...]:
-    if not isinstance(value, list) or not value or not all(isinstance(v, str) and v for v in value):
-        raise SettingsError(f"{key}: expected a non-empty list of strings, got {value!r}")
-    return tuple(value)
+# Strict: TOML has real types, so `threads = "2"` or `true` for a number is a mistake to report,
+# not to coerce. Each type yields what its Settings field holds (a Path, a tuple, a float).
+_NonEmptyPath = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"\S"),
+    AfterValidator(lambda text: Path(text)),  # pydantic cannot inspect Path's own signature
+    _expecting("a non-empty path string"),
+]
+_CustomField = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^customfield_\d+$"),
+    _expecting("a Jira field id like 'customfield_10016'"),
+]
+_Category = Annotated[Literal["new", "indeterminate", "done"], _expecting("'new', 'indeterminate' or 'done'")]
+_JiraExport = Annotated[Literal["incremental", "snapshot"], _expecting("'incremental' or 'snapshot'")]
+_StringList = Annotated[
+    tuple[Annotated[str, StringConstraints(strict=True, min_length=1)], ...],
+    Field(min_length=1),
+    _expecting("a non-empty list of strings"),
+]
+_Severity = Annotated[Literal["blocking", "warning"], _expecting("'blocking' or 'warning'")]
+_PositiveInt = Annotated[int, Field(strict=True, gt=0), _expecting("a positive integer")]
+_Number = Annotated[float, Field(strict=True)]  # an integer is taken too, as a float; a bool is not
+_Band = Annotated[
+    tuple[_Number, _Number], AfterValidator(_low_below_high), _expecting("[low, high] with 0 <= low < high")
+]
+_Share = Annotated[float, Field(strict=True, ge=0, le=1), _expecting("a share between 0 and 1 (0.2 = 20 %)")]
+_Memory = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB)$"),
+    _expecting("a size like '4GB'"),
+]
 
 
-def _positive_int(key: str, value: Any) -> int:
-    if not isinstance(value, int) or isinstance(value, bool) or value < 1:
-        raise SettingsError(f"{key}: expected a positive integer, got {value!r}")
-    return value
+class _Table(BaseModel):
+    """A table of vmo.toml. A field is named after the Settings field it sets; an alias is the key
+    as vmo.toml spells it. An absent key stays None and unset, so the defaults live in Settings only.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-def _severity(key: str, value: Any) -> str:
-    if value not in ("blocking", "warning"):
-        raise SettingsError(f"{key}: expected 'blocking' or 'warning', got {value!r}")
-    return value
+class _Paths(_Table):
+    landing_dir: _NonEmptyPath | None = Field(None, alias="landing")
+    warehouse: _NonEmptyPath | None = None
 
 
-def _band(key: str, value: Any) -> tuple[float, float]:
-    if (
-        not isinstance(value, list)
-        or len(value) != 2
-        or not all(isinstance(v, int | float) and not isinstance(v, bool) for v in value)
-        or not 0 <= value[0] < value[1]
-    ):
-        raise SettingsError(f"{key}: expected [low, high] with 0 <= low < high, got {value!r}")
-    return float(value[0]), float(value[1])
+class _Jira(_Table):
+    story_points_field: _CustomField | None = None
+    epic_link_field: _CustomField | None = None
+    # Free keys (status names), so a table of values rather than a model.
+    status_categories: Annotated[dict[str, _Category], AfterValidator(_by_status_name)] | None = None
+    jira_export: _JiraExport | None = Field(None, alias="export")
 
 
-def _share(key: str, value: Any) -> float:
-    if not isinstance(value, int | float) or isinstance(value, bool) or not 0 <= value <= 1:
-        raise SettingsError(f"{key}: expected a share between 0 and 1 (0.2 = 20 %), got {value!r}")
-    return float(value)
+class _Deployments(_Table):
+    production_environments: _StringList | None = None
 
 
-def _jira_export(key: str, value: Any) -> str:
-    if value not in ("incremental", "snapshot"):
-        raise SettingsError(f"{key}: expected 'incremental' or 'snapshot', got {value!r}")
-    return value
+class _Quality(_Table):
+    required_monthly_kpis: _StringList | None = None
+    completeness_severity: _Severity | None = None
+    max_staleness_days: _PositiveInt | None = None
+    volume_band: _Band | None = None
+    max_dimension_drop: _Share | None = None
+    quarantine_warning_share: _Share | None = None
+    quarantine_blocking_share: _Share | None = None
 
 
-def _memory(key: str, value: Any) -> str:
-    if not isinstance(value, str) or not re.fullmatch(r"\d+(\.\d+)?\s*(KB|MB|GB|TB|KiB|MiB|GiB)", value):
-        raise SettingsError(f"{key}: expected a size like '4GB', got {value!r}")
-    return value
+class _DuckDB(_Table):
+    duckdb_threads: _PositiveInt | None = Field(None, alias="threads")
+    duckdb_memory_limit: _Memory | None = Field(None, alias="memory_limit")
 
 
-_TOML_KEYS = {
-    "paths.landing": ("landing_dir", _path),
-    "paths.warehouse": ("warehouse", _path),
-    "jira.story_points_field": ("story_points_field", _custom_field),
-    "jira.epic_link_field": ("epic_link_field", _custom_field),
-    "jira.status_categories": ("status_categories", _status_categories),
-    "jira.export": ("jira_export", _jira_export),
-    "deployments.production_environments": ("production_environments", _string_list),
-    "quality.required_monthly_kpis": ("required_monthly_kpis", _string_list),
-    "quality.completeness_severity": ("completeness_severity", _severity),
-    "quality.max_staleness_days": ("max_staleness_days", _positive_int),
-    "quality.volume_band": ("volume_band", _band),
-    "quality.max_dimension_drop": ("max_dimension_drop", _share),
-    "quality.quarantine_warning_share": ("quarantine_warning_share", _share),
-    "quality.quarantine_blocking_share": ("quarantine_blocking_share", _share),
-    "duckdb.threads": ("duckdb_threads", _positive_int),
-    "duckdb.memory_limit": ("duckdb_memory_limit", _memory),
+class _ConfigFile(_Table):
+    """vmo.toml: one model per table."""
+
+    paths: _Paths = _Paths()
+    jira: _Jira = _Jira()
+    deployments: _Deployments = _Deployments()
+    quality: _Quality = _Quality()
+    duckdb: _DuckDB = _DuckDB()
+
+
+# For the message on an unknown key: table -> its keys as vmo.toml spells them.
+_KNOWN_KEYS = {
+    table: sorted(f.alias or name for name, f in field.annotation.model_fields.items())
+    for table, field in _ConfigFile.model_fields.items()
 }
-# Tables whose keys are free (status names), not further settings.
-_FREE_TABLES = {"jira.status_categories"}
 
 
-def _flatten(table: dict[str, Any], prefix: str = "") -> dict[str, Any]:
-    flat: dict[str, Any] = {}
-    for key, value in table.items():
-        dotted = f"{prefix}{key}"
-        if isinstance(value, dict) and dotted not in _FREE_TABLES:
-            flat.update(_flatten(value, dotted + "."))
-        else:
-            flat[dotted] = value
-    return flat
+def _dotted(loc: tuple[int | str, ...]) -> str:
+    """pydantic's location as the key in vmo.toml's dotted form: `jira.status_categories.'Done'`."""
+    # Below table.key come only status names, free text: quoted, so spaces and case show.
+    return ".".join(str(part) for part in loc[:2]) + "".join(f".{part!r}" for part in loc[2:])
+
+
+def _problem(error: ErrorDetails) -> str:
+    key = _dotted(error["loc"])
+    if error["type"] == "extra_forbidden":
+        table = error["loc"][0]
+        if len(error["loc"]) == 1:
+            return f"unknown key '{key}' (known tables: {', '.join(sorted(_KNOWN_KEYS))})"
+        return f"unknown key '{key}' (known keys of [{table}]: {', '.join(_KNOWN_KEYS[str(table)])})"
+    if error["type"] == "vmo_expected":
+        expected = error["msg"]
+    elif error["type"] in ("model_type", "dict_type"):
+        expected = "a table"
+    else:  # a value without _expecting: pydantic's own one-line wording
+        return f"{key}: {error['msg']}, got {error['input']!r}"
+    return f"{key}: expected {expected}, got {error['input']!r}"
 
 
 def read_config_file(path: Path) -> dict[str, Any]:
-    """Settings fields from a vmo.toml; raises SettingsError naming the first bad key."""
+    """The Settings fields a vmo.toml sets; raises SettingsError naming every bad key."""
     try:
         table = tomllib.loads(path.read_text(encoding="utf-8"))
     except (OSError, tomllib.TOMLDecodeError) as exc:
         raise SettingsError(f"{path}: cannot read configuration: {exc}") from exc
-    fields: dict[str, Any] = {}
-    for key, value in _flatten(table).items():
-        if key not in _TOML_KEYS:
-            known = ", ".join(sorted(_TOML_KEYS))
-            raise SettingsError(f"{path}: unknown key '{key}' (known keys: {known})")
-        field, parse = _TOML_KEYS[key]
-        fields[field] = parse(f"{path}: {key}", value)
-    return fields
+    try:
+        config = _ConfigFile.model_validate(table)
+    except ValidationError as exc:
+        # from None: pydantic's multi-line report would only repeat this one.
+        raise SettingsError(f"{path}: " + "; ".join(_problem(e) for e in exc.errors())) from None
+    return {
+        name: getattr(section, name)
+        for section in (getattr(config, t) for t in _ConfigFile.model_fields)
+        for name in section.model_fields_set
+    }
 
 
 def parse_as_of(value: str, source: str = "--as-of") -> dt.date:

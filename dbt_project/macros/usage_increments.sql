@@ -44,13 +44,13 @@
     {% endif %}
 {% endmacro %}
 
-{# The rows of int_usage_by_period whose entity and period no longer have usage with the
+{# The rows of usage_by_period whose entity and period no longer have usage with the
    fingerprint they were counted from. #}
 {% macro delete_usage_periods_out_of_date() %}
     {% if is_incremental() %}
         delete from {{ this }} as built
         where not exists (
-            select 1 from {{ ref('int_usage_period_fingerprints') }} as f
+            select 1 from {{ ref('usage_period_fingerprints') }} as f
             where f.entity_type = built.entity_type and f.entity_id = built.entity_id
                 and f.period_grain = built.period_grain and f.period_start = built.period_start
                 and f.usage_fingerprint = built.usage_fingerprint

@@ -14,27 +14,41 @@ import re
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
-from orchestration.dbt import DBT_PROJECT_DIR
+import duckdb
+
+from orchestration.dbt import DBT_PROJECT_DIR, dbt_project
 
 
-def test_dbt_unit_tests_and_code_tests_pass(demo, tmp_path):
-    assert demo.outcome.outcome == "published"
+def _copy_of_the_work_database(demo, tmp_path) -> Path:
+    """The demo run's working database (with its write-ahead log), copied into `tmp_path`."""
     work = tmp_path / "work.duckdb"
     shutil.copyfile(demo.settings.work_db, work)
     if demo.settings.work_db.with_suffix(".duckdb.wal").exists():
         shutil.copyfile(demo.settings.work_db.with_suffix(".duckdb.wal"), tmp_path / "work.duckdb.wal")
+    return work
+
+
+def _dbt_test(demo, tmp_path, work: Path, selection: str) -> subprocess.CompletedProcess:
     dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
-    command = [dbt, "--no-use-colors", "test", "--select", "test_type:unit tag:code_test"]
+    command = [dbt, "--no-use-colors", "test", "--select", selection]
     command += ["--vars", json.dumps(demo.settings.dbt_vars())]
     command += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     command += ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]
-    result = subprocess.run(
+    return subprocess.run(
         command,
         env={**os.environ, "VMO_WORK_DB": str(work), "VMO_DUCKDB_MEMORY_LIMIT": "2GB"},
         capture_output=True,
         text=True,
         timeout=600,
+    )
+
+
+def test_dbt_unit_tests_and_code_tests_pass(demo, tmp_path):
+    assert demo.outcome.outcome == "published"
+    result = _dbt_test(
+        demo, tmp_path, _copy_of_the_work_database(demo, tmp_path), "test_type:unit tag:code_test"
     )
     assert result.returncode == 0, result.stdout[-4000:]
     summary = re.search(r"PASS=(\d+) WARN=(\d+) ERROR=(\d+) SKIP=(\d+)", result.stdout)
@@ -42,3 +56,43 @@ def test_dbt_unit_tests_and_code_tests_pass(demo, tmp_path):
     passed, _, errors, skipped = map(int, summary.groups())
     assert errors == skipped == 0 and passed >= 33  # 32 unit tests and the evidence test
     assert "kpi_evidence_explains_every_sample_size" in result.stdout
+
+
+def test_a_kpi_value_out_of_its_range_fails_the_range_test(demo, tmp_path):
+    clean = _dbt_test(
+        demo, tmp_path, _copy_of_the_work_database(demo, tmp_path), "kpi_values_within_their_range"
+    )
+    assert clean.returncode == 0, clean.stdout[-2000:]
+    work = _copy_of_the_work_database(demo, tmp_path)
+    connection = duckdb.connect(str(work))
+    # The latest two organisation quarters of on-time rate and NPS: a rate of 1.5 or an NPS of 101.
+    connection.execute(
+        "UPDATE analytics.kpi_values SET value = CASE kpi_id WHEN 'nps' THEN 101 ELSE 1.5 END"
+        " WHERE (kpi_id, entity_type, entity_id, period_grain, period_start) IN ("
+        " SELECT (kpi_id, entity_type, entity_id, period_grain, period_start) FROM analytics.kpi_values"
+        " WHERE kpi_id IN ('on_time_milestone_rate', 'nps') AND entity_type = 'organisation'"
+        " AND period_grain = 'quarter' ORDER BY period_start DESC, kpi_id LIMIT 2)"
+    )
+    connection.close()
+    result = _dbt_test(demo, tmp_path, work, "kpi_values_within_their_range")
+    assert result.returncode == 1
+    assert "Got 2 results" in result.stdout, result.stdout[-2000:]
+
+
+def test_every_column_built_is_the_one_documented(demo):
+    """The YAML describes exactly the columns each model builds (tests/unit/test_dbt_layers.py
+    checks that each is described)."""
+    manifest = json.loads(dbt_project.manifest_path.read_text(encoding="utf-8"))
+    connection = duckdb.connect(str(demo.settings.work_db), read_only=True)
+    try:
+        built: dict[str, set[str]] = {}
+        for table, column in connection.execute(
+            "SELECT table_name, column_name FROM information_schema.columns"
+            " WHERE table_schema IN ('staging', 'intermediate', 'analytics', 'kpi_measures')"
+        ).fetchall():
+            built.setdefault(table, set()).add(column)
+    finally:
+        connection.close()
+    for node in manifest["nodes"].values():
+        if node["resource_type"] == "model":
+            assert set(node["columns"]) == built[node["name"]], node["name"]

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from orchestration.settings import SettingsError, load_settings
+from orchestration.settings import SettingsError, load_settings, read_config_file
 
 
 def _toml(tmp_path: Path, text: str) -> Path:
@@ -57,3 +57,83 @@ def test_bad_configuration_names_the_key(tmp_path, text, named):
 def test_bad_as_of(tmp_path):
     with pytest.raises(SettingsError, match="VMO_AS_OF"):
         load_settings(environ={"VMO_AS_OF": "yesterday"})
+
+
+def _error(tmp_path: Path, text: str) -> str:
+    config = _toml(tmp_path, text)
+    with pytest.raises(SettingsError) as caught:
+        load_settings(config=config, environ={})
+    return str(caught.value).removeprefix(f"{config}: ")
+
+
+def test_every_key_sets_its_field(tmp_path):
+    config = _toml(
+        tmp_path,
+        '[paths]\nlanding = "in"\nwarehouse = "out.duckdb"\n'
+        '[jira]\nstory_points_field = "customfield_1"\nepic_link_field = "customfield_2"\n'
+        'export = "snapshot"\n'
+        '[jira.status_categories]\n"Won\'t Do" = "done"\n'
+        '[deployments]\nproduction_environments = ["prod"]\n'
+        '[quality]\nrequired_monthly_kpis = ["nps"]\ncompleteness_severity = "blocking"\n'
+        "max_staleness_days = 7\nvolume_band = [0, 3]\nmax_dimension_drop = 1\n"
+        "quarantine_warning_share = 0.1\nquarantine_blocking_share = 0.6\n"
+        '[duckdb]\nthreads = 4\nmemory_limit = "512MB"\n',
+    )
+    assert read_config_file(config) == {
+        "landing_dir": Path("in"),
+        "warehouse": Path("out.duckdb"),
+        "story_points_field": "customfield_1",
+        "epic_link_field": "customfield_2",
+        "jira_export": "snapshot",
+        "status_categories": (("won't do", "done"),),
+        "production_environments": ("prod",),
+        "required_monthly_kpis": ("nps",),
+        "completeness_severity": "blocking",
+        "max_staleness_days": 7,
+        "volume_band": (0.0, 3.0),
+        "max_dimension_drop": 1.0,
+        "quarantine_warning_share": 0.1,
+        "quarantine_blocking_share": 0.6,
+        "duckdb_threads": 4,
+        "duckdb_memory_limit": "512MB",
+    }
+    # Keys the file leaves out keep the defaults of Settings.
+    assert read_config_file(_toml(tmp_path, "[quality]\n")) == {}
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[jira]\nstory_point_field = "customfield_1"\n',
+            "unknown key 'jira.story_point_field' "
+            "(known keys of [jira]: epic_link_field, export, status_categories, story_points_field)",
+        ),
+        ("threads = 2\n", "unknown key 'threads' (known tables: deployments, duckdb, jira, paths, quality)"),
+        (
+            "[dbt]\nthreads = 2\n",
+            "unknown key 'dbt' (known tables: deployments, duckdb, jira, paths, quality)",
+        ),
+        ('[duckdb]\nthreads = "2"\n', "duckdb.threads: expected a positive integer, got '2'"),
+        (
+            "[quality]\nmax_staleness_days = true\n",
+            "quality.max_staleness_days: expected a positive integer, got True",
+        ),
+        (
+            "[quality]\nvolume_band = [2, 1]\n",
+            "quality.volume_band: expected [low, high] with 0 <= low < high, got [2, 1]",
+        ),
+        (
+            '[jira.status_categories]\n" In QA " = "qa"\n',
+            "jira.status_categories.' In QA ': expected 'new', 'indeterminate' or 'done', got 'qa'",
+        ),
+        ("jira = 3\n", "jira: expected a table, got 3"),
+        (
+            '[duckdb]\nthreads = 0\nmemory_limit = "lots"\n',
+            "duckdb.threads: expected a positive integer, got 0; "
+            "duckdb.memory_limit: expected a size like '4GB', got 'lots'",
+        ),
+    ],
+)
+def test_the_message_names_the_key_what_it_expects_and_what_it_got(tmp_path, text, message):
+    assert _error(tmp_path, text) == message

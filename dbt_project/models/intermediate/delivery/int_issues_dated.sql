@@ -3,7 +3,7 @@
 -- later; resolutiondate only where no such entry exists.
 with changes as (
     select c.issue_key, c.changed_at, s.status_category
-    from {{ ref('stg_jira__status_changes') }} as c
+    from {{ ref('int_jira_status_changes') }} as c
     inner join {{ ref('int_status_categories') }} as s on s.status_key = lower(c.to_status)
 ),
 

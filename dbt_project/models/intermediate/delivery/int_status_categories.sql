@@ -12,7 +12,7 @@ with current_statuses as (
 -- Both ends of every transition, in one read of the changelog (a view, parsed when read).
 changelog_statuses as (
     select distinct lower(trim(unnest([from_status, to_status]))) as status_key
-    from {{ ref('stg_jira__status_changes') }}
+    from {{ ref('int_jira_status_changes') }}
 ),
 
 all_names as (

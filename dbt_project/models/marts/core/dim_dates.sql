@@ -1,7 +1,7 @@
 -- Every day from the first month of the reporting periods up to as_of, with the month and
 -- quarter holding it: the calendar to join facts to.
 with bounds as (
-    select min(period_start) as first_day from {{ ref('int_reporting_periods') }}
+    select min(period_start) as first_day from {{ ref('dim_periods') }}
 )
 
 select

@@ -1,5 +1,5 @@
 with latest as (
-    {{ latest_landed(source('raw', 'deployment_changes'), ['deployment_id', 'change_id']) }}
+    {{ latest_landed(source('deployments', 'deployment_changes'), ['deployment_id', 'change_id']) }}
 )
 
 select

@@ -1,5 +1,5 @@
 with latest as (
-    {{ latest_landed(source('raw', 'deployments'), ['deployment_id']) }}
+    {{ latest_landed(source('deployments', 'deployments'), ['deployment_id']) }}
 )
 select
     deployment_id,

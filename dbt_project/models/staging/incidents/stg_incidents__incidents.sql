@@ -1,7 +1,7 @@
 -- The latest landed version of an incident wins (file-name order): incidents are re-sent once
 -- resolved.
 with latest as (
-    {{ latest_landed(source('raw', 'incidents'), ['incident_id']) }}
+    {{ latest_landed(source('incidents', 'incidents'), ['incident_id']) }}
 )
 
 select

@@ -18,7 +18,7 @@ with versions as (
         timezone('UTC', try_cast(issue ->> '$.fields.updated' as timestamptz)) as updated_at,
         {{ 'true' if snapshot_mode else "regexp_matches(_file, '[.]snapshot[.]jsonl?$')" }} as in_snapshot,
         coalesce(nullif(regexp_extract(_file, '^(.*/delivery/jira/[^/]+)/', 1), ''), _file) as snapshot_name
-    from {{ source('raw', 'jira_issues') }}
+    from {{ source('jira', 'jira_issues') }}
 ),
 
 newest_snapshot as (

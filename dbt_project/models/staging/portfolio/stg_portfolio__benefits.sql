@@ -1,5 +1,5 @@
 with latest as (
-    {{ latest_landed(source('raw', 'benefits'), ['initiative_id', 'month', 'benefit_type']) }}
+    {{ latest_landed(source('portfolio', 'benefits'), ['initiative_id', 'month', 'benefit_type']) }}
 )
 
 select

@@ -1,5 +1,5 @@
 with latest as (
-    {{ latest_landed(source('raw', 'costs'), ['initiative_id', 'month', 'category']) }}
+    {{ latest_landed(source('portfolio', 'costs'), ['initiative_id', 'month', 'category']) }}
 )
 
 select

@@ -1,5 +1,5 @@
 with latest as (
-    {{ latest_landed(source('raw', 'initiatives'), ['initiative_id']) }}
+    {{ latest_landed(source('portfolio', 'initiatives'), ['initiative_id']) }}
 )
 
 select

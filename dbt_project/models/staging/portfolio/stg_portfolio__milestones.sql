@@ -1,5 +1,5 @@
 with latest as (
-    {{ latest_landed(source('raw', 'milestones'), ['milestone_id']) }}
+    {{ latest_landed(source('portfolio', 'milestones'), ['milestone_id']) }}
 )
 
 select

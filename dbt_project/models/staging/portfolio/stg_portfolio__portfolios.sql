@@ -1,5 +1,5 @@
 with latest as (
-    {{ latest_landed(source('raw', 'portfolios'), ['portfolio_id']) }}
+    {{ latest_landed(source('portfolio', 'portfolios'), ['portfolio_id']) }}
 )
 
 select portfolio_id, name as portfolio_name, executive_owner

@@ -1,5 +1,5 @@
 with latest as (
-    {{ latest_landed(source('raw', 'products'), ['product_id']) }}
+    {{ latest_landed(source('portfolio', 'products'), ['product_id']) }}
 )
 
 select

@@ -1,6 +1,6 @@
 -- One row per KPI, entity and period ('all' when the landed period is empty).
 with latest as (
-    {{ latest_landed(source('raw', 'targets'), ['kpi_id', 'entity_type', 'entity_id', "coalesce(period, 'all')"]) }}
+    {{ latest_landed(source('portfolio', 'targets'), ['kpi_id', 'entity_type', 'entity_id', "coalesce(period, 'all')"]) }}
 )
 
 select

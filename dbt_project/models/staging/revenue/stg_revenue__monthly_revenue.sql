@@ -1,6 +1,6 @@
 -- A re-sent (product, month) in a later file wins.
 with latest as (
-    {{ latest_landed(source('raw', 'revenue'), ['product_id', 'month']) }}
+    {{ latest_landed(source('revenue', 'revenue'), ['product_id', 'month']) }}
 )
 
 select

@@ -11,5 +11,5 @@ select
     _file,
     _record,
     _run_id
-from {{ source('raw', 'product_events') }}
+from {{ source('segment', 'product_events') }}
 where type = 'track'

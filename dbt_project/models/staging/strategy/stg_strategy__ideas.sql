@@ -1,5 +1,5 @@
 with latest as (
-    {{ latest_landed(source('raw', 'ideas'), ['idea_id']) }}
+    {{ latest_landed(source('strategy', 'ideas'), ['idea_id']) }}
 )
 
 select

@@ -1,5 +1,5 @@
 with latest as (
-    {{ latest_landed(source('raw', 'key_results'), ['key_result_id']) }}
+    {{ latest_landed(source('strategy', 'key_results'), ['key_result_id']) }}
 )
 
 select

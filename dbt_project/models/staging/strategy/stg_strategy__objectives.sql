@@ -1,5 +1,5 @@
 with latest as (
-    {{ latest_landed(source('raw', 'objectives'), ['objective_id']) }}
+    {{ latest_landed(source('strategy', 'objectives'), ['objective_id']) }}
 )
 
 select

@@ -1,5 +1,5 @@
 with latest as (
-    {{ latest_landed(source('raw', 'survey_responses'), ['response_id']) }}
+    {{ latest_landed(source('surveys', 'survey_responses'), ['response_id']) }}
 )
 
 select

@@ -2,7 +2,7 @@
 -- at every level (a user of two products of a portfolio counts once for it).
 -- Initiative grain, an addition to the catalogue's product/portfolio/organisation: the
 -- distinct users of the initiative's feature_keys on its own product in period.
--- Counted in int_usage_by_period, which recounts only the periods a run's usage touched.
+-- Counted in usage_by_period, which recounts only the periods a run's usage touched.
 select
     'active_users' as kpi_id,
     entity_type,
@@ -13,4 +13,4 @@ select
     cast(null as double) as numerator,
     cast(null as double) as denominator,
     active_users as sample_size
-from {{ ref('int_usage_by_period') }}
+from {{ ref('usage_by_period') }}

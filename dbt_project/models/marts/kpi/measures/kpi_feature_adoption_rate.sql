@@ -4,21 +4,21 @@
 with launched as (
     select i.initiative_id, i.product_id, l.launched_on
     from {{ ref('dim_initiatives') }} as i
-    inner join {{ ref('int_initiative_launches') }} as l on i.initiative_id = l.initiative_id
+    inner join {{ ref('fct_initiative_launches') }} as l on i.initiative_id = l.initiative_id
 ),
 
--- Distinct users counted in int_usage_by_period: of the product once, then given to each of its
+-- Distinct users counted in usage_by_period: of the product once, then given to each of its
 -- launched initiatives (joining usage to initiatives first would count every product's users
 -- once per initiative); of the initiative, the users of its features.
 product_users as (
     select l.initiative_id, p.period_grain, p.period_start, p.active_users
     from launched as l
-    inner join {{ ref('int_usage_by_period') }} as p on p.entity_type = 'product' and l.product_id = p.entity_id
+    inner join {{ ref('usage_by_period') }} as p on p.entity_type = 'product' and l.product_id = p.entity_id
 ),
 
 adopters as (
     select entity_id as initiative_id, period_grain, period_start, active_users as feature_users
-    from {{ ref('int_usage_by_period') }}
+    from {{ ref('usage_by_period') }}
     where entity_type = 'initiative'
 )
 

@@ -1,24 +1,15 @@
 -- Recurring revenue of the period's last month / that of the month before the period - 1;
 -- both months are needed. Roll-ups use the sums of the products' rows of each month.
-with monthly as (
-    select e.entity_type, e.entity_id, r.month_start, sum(r.recurring_revenue) as revenue, count(*) as products
-    from {{ ref('fct_revenue_monthly') }} as r
-    inner join {{ ref('int_product_entities') }} as e on r.product_id = e.product_id
-    group by all
-),
-
-periods as (
-    -- (grain, period start, its last month, the month before it)
+with revenue as (
     select
-        entity_type, entity_id, 'month' as period_grain, month_start as period_start,
-        month_start as last_month, cast({{ dbt.dateadd('month', -1, 'month_start') }} as date) as base_month
-    from monthly
-    union all
-    select
-        entity_type, entity_id, 'quarter', cast({{ dbt.dateadd('month', -2, 'month_start') }} as date),
-        month_start, cast({{ dbt.dateadd('month', -3, 'month_start') }} as date)
-    from monthly
-    where extract(month from month_start) in (3, 6, 9, 12)
+        entity_type,
+        entity_id,
+        period_grain,
+        period_start,
+        sum(recurring_revenue) as revenue,
+        count(*) as products
+    from ({{ revenue_growth_rate_items() }}) as items
+    group by entity_type, entity_id, period_grain, period_start
 )
 
 select
@@ -27,13 +18,16 @@ select
     p.entity_id,
     p.period_grain,
     p.period_start,
-    cast(last.revenue - base.revenue as double) / cast(base.revenue as double) as value,
-    cast(last.revenue - base.revenue as double) as numerator,
+    cast(p.revenue - base.revenue as double) / cast(base.revenue as double) as value,
+    cast(p.revenue - base.revenue as double) as numerator,
     cast(base.revenue as double) as denominator,
-    last.products as sample_size
-from periods as p
-inner join monthly as last
-    on p.entity_type = last.entity_type and p.entity_id = last.entity_id and p.last_month = last.month_start
-inner join monthly as base
-    on p.entity_type = base.entity_type and p.entity_id = base.entity_id and p.base_month = base.month_start
+    p.products as sample_size
+from revenue as p
+inner join revenue as base
+    on
+        p.entity_type = base.entity_type and p.entity_id = base.entity_id and p.period_grain = base.period_grain
+        and base.period_start = cast(case p.period_grain
+            when 'month' then {{ dbt.dateadd('month', -1, 'p.period_start') }}
+            else {{ dbt.dateadd('month', -3, 'p.period_start') }}
+        end as date)
 where base.revenue > 0

@@ -12,7 +12,7 @@ with population as (
         i.baseline_end,
         case when i.actual_end <= p.period_end then i.actual_end end as finished_on
     from {{ ref('dim_initiatives') }} as i
-    inner join {{ ref('int_reporting_periods') }} as p
+    inner join {{ ref('dim_periods') }} as p
         on i.actual_start <= p.period_end and (i.actual_end is null or i.actual_end >= p.period_start)
     where i.initiative_status <> 'cancelled'
 ),
@@ -30,8 +30,10 @@ slips as (
         pop.initiative_id,
         pop.period_grain,
         pop.period_start,
-        {{ dbt.datediff('pop.baseline_end', 'coalesce(pop.finished_on, f.latest_forecast, pop.baseline_end)', 'day') }}
-            as slip_days
+        cast(
+            {{ dbt.datediff('pop.baseline_end', 'coalesce(pop.finished_on, f.latest_forecast, pop.baseline_end)', 'day') }}
+            as double
+        ) as value
     from population as pop
     left join forecasts as f
         on
@@ -39,16 +41,4 @@ slips as (
             and pop.period_start = f.period_start
 )
 
-select
-    'schedule_slip_days' as kpi_id,
-    e.entity_type,
-    e.entity_id,
-    s.period_grain,
-    s.period_start,
-    median(cast(s.slip_days as double)) as value,
-    cast(null as double) as numerator,
-    cast(null as double) as denominator,
-    count(*) as sample_size
-from slips as s
-inner join {{ ref('int_initiative_entities') }} as e on s.initiative_id = e.initiative_id
-group by all
+{{ kpi_from_items('schedule_slip_days', initiative_value_items('select * from slips'), value='median(items.item_value)') }}

@@ -1,6 +1,6 @@
 -- (Sum over the month's days of DAU / its calendar days, the current month stopping at as_of)
 -- / the month's active users. Month grain only; users recounted at every level. The sum of
--- DAU is the month's distinct user-days, counted in int_usage_by_period.
+-- DAU is the month's distinct user-days, counted in usage_by_period.
 with averaged as (
     select
         entity_type,
@@ -8,7 +8,7 @@ with averaged as (
         period_start,
         active_users as monthly_users,
         user_days / cast({{ period_days("'month'", 'period_start') }} as double) as average_daily_users
-    from {{ ref('int_usage_by_period') }}
+    from {{ ref('usage_by_period') }}
     where period_grain = 'month' and entity_type in ('product', 'portfolio', 'organisation')
 )
 

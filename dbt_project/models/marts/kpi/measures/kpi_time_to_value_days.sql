@@ -4,7 +4,7 @@
 -- Roll-up: the median over the initiatives. Never reached (yet, by as_of): no value.
 with launched as (
     select i.initiative_id, i.product_id, i.feature_keys, l.launched_on
-    from {{ ref('int_initiative_launches') }} as l
+    from {{ ref('fct_initiative_launches') }} as l
     inner join {{ ref('dim_initiatives') }} as i on l.initiative_id = i.initiative_id
 ),
 
@@ -43,7 +43,7 @@ measured_days as (
     from launch_days as d
     asof left join feature_users_since_launch as f
         on d.initiative_id = f.initiative_id and d.day >= f.change_date
-    asof left join {{ ref('int_product_active_users_30d') }} as a
+    asof left join {{ ref('product_active_users_30d') }} as a
         on d.product_id = a.product_id and d.day >= a.change_date
 ),
 
@@ -55,10 +55,13 @@ reached as (
 ),
 
 valued as (
-    select e.entity_type, e.entity_id, r.initiative_id, r.launched_on, r.reached_on
+    select
+        r.initiative_id,
+        g.period_grain,
+        {{ period_start('g.period_grain', 'r.reached_on') }} as period_start,
+        cast({{ dbt.datediff('r.launched_on', 'r.reached_on', 'day') }} as double) as value
     from reached as r
-    inner join {{ ref('int_initiative_entities') }} as e on r.initiative_id = e.initiative_id
+    cross join {{ period_grains() }} as g
 )
 
-{{ kpi_by_period('time_to_value_days', 'valued', 'reached_on',
-    value="median(cast(" ~ dbt.datediff('items.launched_on', 'items.reached_on', 'day') ~ " as double))") }}
+{{ kpi_from_items('time_to_value_days', initiative_value_items('select * from valued'), value='median(items.item_value)') }}
