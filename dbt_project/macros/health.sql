@@ -11,7 +11,7 @@
 
 {# A rated status as health points (kpi-taxonomy.md, Scorecards): green 100, amber 50, red 0; null if unrated. #}
 {% macro status_points(status) -%}
-    case {{ status }} when 'green' then 100.0 when 'amber' then 50.0 when 'red' then 0.0 end
+    cast(case {{ status }} when 'green' then 100 when 'amber' then 50 when 'red' then 0 end as double)
 {%- endmacro %}
 
 {#

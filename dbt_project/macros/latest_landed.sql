@@ -3,7 +3,7 @@
   version wins (files in name order, then the record's position in its file).
 #}
 {% macro latest_landed(relation, key_columns, order_by='_file desc, _record desc') -%}
-    select * exclude (_landed_rank)
+    select {{ all_columns_except(['_landed_rank']) }}
     from (
         select *, row_number() over (
             partition by {{ key_columns | join(', ') }} order by {{ order_by }}

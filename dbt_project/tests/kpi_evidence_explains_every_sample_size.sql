@@ -3,7 +3,7 @@
 -- It tests the code (the evidence view against the KPI models), not the landed data, and at
 -- scale L it costs as much as a third of a build: tagged code_test, it runs in the test suite
 -- (tests/integration/test_dbt_code_tests.py), not in every pipeline run.
-{{ config(tags=['code_test']) }}
+{{ config(tags=['code_test'], enabled=target.type != 'spark') }}
 with evidence as (
     select kpi_id, entity_type, entity_id, period_grain, period_start, count(*) as items
     from {{ ref('kpi_evidence') }}

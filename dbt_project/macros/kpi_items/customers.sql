@@ -33,7 +33,7 @@ select
     r.month_start as item_date,
     cast(r.recurring_revenue as double) as item_value,
     cast(null as boolean) as counted_in_numerator,
-    'recurring revenue of ' || strftime(r.month_start, '%Y-%m') as detail,
+    'recurring revenue of ' || {{ format_time('r.month_start', '%Y-%m') }} as detail,
     r.recurring_revenue
 from {{ ref('fct_revenue_monthly') }} as r
 inner join {{ ref('dim_product_entities') }} as e on r.product_id = e.product_id

@@ -28,14 +28,14 @@ where {{ where }}
 {# Issues done in period, measured from creation to done. #}
 {% macro lead_time_days_items() %}
 {{ issue_items('done_at', days_between('i.created_at', 'i.done_at'), 'cast(null as boolean)',
-    "i.issue_type || ', created ' || strftime(i.created_at, '%Y-%m-%d %H:%M')",
+    "i.issue_type || ', created ' || " ~ format_time('i.created_at', '%Y-%m-%d %H:%M'),
     'i.done_at is not null') }}
 {% endmacro %}
 
 {# Issues done in period that were in progress before, measured from in progress to done. #}
 {% macro cycle_time_days_items() %}
 {{ issue_items('done_at', days_between('i.in_progress_at', 'i.done_at'), 'cast(null as boolean)',
-    "i.issue_type || ', in progress ' || strftime(i.in_progress_at, '%Y-%m-%d %H:%M')",
+    "i.issue_type || ', in progress ' || " ~ format_time('i.in_progress_at', '%Y-%m-%d %H:%M'),
     'i.done_at is not null and i.in_progress_at is not null and i.in_progress_at <= i.done_at') }}
 {% endmacro %}
 

@@ -51,7 +51,7 @@ from (
         d.product_id,
         d.deployed_at,
         bool_or(lower(c.issue_type) = 'bug') as fixes_bug,
-        string_agg(c.issue_key, ', ' order by c.issue_key) as issue_keys
+        {{ sorted_text_agg('c.issue_key', ', ') }} as issue_keys
     from {{ ref('fct_deployments') }} as d
     inner join {{ ref('fct_deployment_changes') }} as c on d.deployment_id = c.deployment_id
     where d.is_production and d.deployment_status = 'success' and c.issue_key is not null
@@ -65,7 +65,7 @@ cross join {{ period_grains() }} as grains
 {% macro time_to_restore_days_items() %}
 select
     {{ dated_item('e', 'i.resolved_at', 'incident', 'i.incident_id', days_between('i.opened_at', 'i.resolved_at'),
-        'cast(null as boolean)', "'opened ' || strftime(i.opened_at, '%Y-%m-%d %H:%M')") }}
+        'cast(null as boolean)', "'opened ' || " ~ format_time('i.opened_at', '%Y-%m-%d %H:%M')) }}
 from {{ ref('fct_incidents') }} as i
 inner join {{ ref('dim_product_entities') }} as e on i.product_id = e.product_id
 cross join {{ period_grains() }} as grains

@@ -39,8 +39,8 @@ select
     evaluated_on as item_date,
     cast(budget_total as double) as item_value,
     cast(null as boolean) as counted_in_numerator,
-    'delivery health ' || coalesce(cast(round(delivery_health) as varchar), '-')
-    || ', value health ' || coalesce(cast(round(value_health) as varchar), '-') as detail,
+    'delivery health ' || coalesce(cast(round(delivery_health) as {{ dbt.type_string() }}), '-')
+    || ', value health ' || coalesce(cast(round(value_health) as {{ dbt.type_string() }}), '-') as detail,
     budget_total
 from ({{ initiatives_in_delivery() }}) as judged
 where delivery_health < 50 or value_health < 50

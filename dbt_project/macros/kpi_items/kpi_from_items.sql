@@ -59,11 +59,11 @@ select
     period_grain,
     period_start,
     item_type,
-    cast(item_id as varchar) as item_id,
+    cast(item_id as {{ dbt.type_string() }}) as item_id,
     cast(item_date as date) as item_date,
     cast(item_value as double) as item_value,
     cast(counted_in_numerator as boolean) as counted_in_numerator,
-    cast(detail as varchar) as detail
+    cast(detail as {{ dbt.type_string() }}) as detail
 from ({{ items }}) as items
 {% endmacro %}
 

@@ -1,7 +1,7 @@
 -- Issues "under the initiative's epics": fields.parent.key or the epic-link value is one of
 -- its jira_epic_keys. Epics themselves and sub-tasks count nowhere.
 with epics as (
-    select initiative_id, unnest(jira_epic_keys) as epic_key
+    select initiative_id, {{ unnest_list('jira_epic_keys') }} as epic_key
     from {{ ref('stg_portfolio__initiatives') }}
 )
 

@@ -2,34 +2,34 @@
 -- send histories newest-first: order is settled downstream by changed_at, then history id.
 -- Each history and each item is parsed once, for all the fields read from it.
 with histories as (
-    select issue_key, json_extract(history, ['$.id', '$.created', '$.items']) as h
-    from (
-        select issue_key, unnest(cast(changelog_histories as json[])) as history
-        from {{ ref('stg_jira__issues') }}
-        where json_type(changelog_histories) = 'ARRAY'
-    )
+    select issue_key, {{ json_array_elements('changelog_histories') }} as history
+    from {{ ref('stg_jira__issues') }}
+    where {{ json_is_array('changelog_histories') }}
+),
+
+parsed_histories as (
+    {{ json_text_fields('histories', 'history', {'history_id': '$.id', 'created': '$.created', 'items': '$.items'}) | indent(4) }}
 ),
 
 items as (
     select
         issue_key,
-        h[1] ->> '$' as history_id,
-        timezone('UTC', try_cast(h[2] ->> '$' as timestamptz)) as changed_at,
-        unnest(cast(h[3] as json[])) as item
-    from histories
-    where json_type(h[3]) = 'ARRAY'
+        history_id,
+        {{ utc_timestamp('created') }} as changed_at,
+        {{ json_array_elements('items') }} as item
+    from parsed_histories
+    where {{ json_is_array('items') }}
 ),
 
 fields as (
-    select issue_key, history_id, changed_at, json_extract_string(item, ['$.field', '$.fromString', '$.toString']) as f
-    from items
+    {{ json_text_fields('items', 'item', {'field': '$.field', 'from_string': '$.fromString', 'to_string': '$.toString'}) | indent(4) }}
 )
 
 select
     issue_key,
     history_id,
     changed_at,
-    trim(f[2]) as from_status,
-    trim(f[3]) as to_status
+    trim(from_string) as from_status,
+    trim(to_string) as to_status
 from fields
-where f[1] = 'status' and changed_at is not null
+where field = 'status' and changed_at is not null

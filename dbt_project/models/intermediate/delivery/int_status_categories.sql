@@ -11,8 +11,11 @@ with current_statuses as (
 
 -- Both ends of every transition, in one read of the changelog (a view, parsed when read).
 changelog_statuses as (
-    select distinct lower(trim(unnest([from_status, to_status]))) as status_key
-    from {{ ref('int_jira_status_changes') }}
+    select distinct lower(trim(status_name)) as status_key
+    from (
+        select {{ unnest_list(list_of(['from_status', 'to_status'])) }} as status_name
+        from {{ ref('int_jira_status_changes') }}
+    ) as ends
 ),
 
 all_names as (
@@ -39,7 +42,7 @@ overrides as (
         {% endfor %}
     ) as o (status_key, category)
     {% else %}
-        select cast(null as varchar) as status_key, cast(null as varchar) as category
+        select cast(null as {{ dbt.type_string() }}) as status_key, cast(null as {{ dbt.type_string() }}) as category
         where false
     {% endif %}
 )

@@ -11,10 +11,10 @@ select
     year(day) as year,
     quarter(day) as quarter_of_year,
     month(day) as month_of_year,
-    isodow(day) as iso_day_of_week,
-    isodow(day) >= 6 as is_weekend
+    {{ iso_day_of_week('day') }} as iso_day_of_week,
+    {{ iso_day_of_week('day') }} >= 6 as is_weekend
 from (
-    select cast(unnest(range(cast(first_day as timestamp), {{ as_of_end() }}, interval 1 day)) as date) as day
+    select {{ date_series('first_day', as_of(), 'day') }} as day
     from bounds
     where first_day is not null
 )

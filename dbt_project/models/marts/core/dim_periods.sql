@@ -1,6 +1,6 @@
 -- Every month and quarter from the first month holding money data or an issue up to the one
 -- holding as_of, with its last day: the spine of the cumulative KPIs, which have a row for every
--- period. (DuckDB's range() builds the series; other adapters have their own generators.)
+-- period.
 with bounds as (
     select least(
         (select min(month_start) from {{ ref('fct_initiative_finance_monthly') }}),
@@ -10,7 +10,7 @@ with bounds as (
 
 months as (
     select
-        cast(unnest(range(first_month, cast({{ as_of() }} as timestamp) + interval 1 day, interval 1 month)) as date)
+        {{ date_series('first_month', as_of(), 'month') }}
             as month_start
     from bounds
     where first_month is not null

@@ -10,7 +10,7 @@ with latest as (
         r.entity_id,
         d.domain,
         r.kpi_id,
-        arg_max(r.status, r.period_start) as status
+        max_by(r.status, r.period_start) as status
     from {{ ref('kpi_rated') }} as r
     inner join {{ ref('kpi_definitions') }} as d on r.kpi_id = d.kpi_id
     left join {{ ref('dim_products') }} as p on r.entity_type = 'product' and r.entity_id = p.product_id

@@ -29,7 +29,7 @@ monthly_rows as (
 ),
 
 delivery_latest as (
-    select m.initiative_id, e.evaluated_on, m.kpi_id, arg_max(m.status, m.period_start) as status
+    select m.initiative_id, e.evaluated_on, m.kpi_id, max_by(m.status, m.period_start) as status
     from monthly_rows as m
     inner join evaluation_dates as e on m.period_start <= e.evaluated_on
     where m.domain = 'delivery'
@@ -37,7 +37,7 @@ delivery_latest as (
 ),
 
 value_latest as (
-    select m.initiative_id, e.evaluated_on, m.kpi_id, arg_max(m.status, m.period_start) as status
+    select m.initiative_id, e.evaluated_on, m.kpi_id, max_by(m.status, m.period_start) as status
     from monthly_rows as m
     inner join launches as l on m.initiative_id = l.initiative_id
     inner join evaluation_dates as e on m.period_start <= e.evaluated_on and l.launched_on <= e.evaluated_on
@@ -68,9 +68,9 @@ nps_windows as (
     select
         w.initiative_id,
         e.evaluated_on,
-        100.0 * sum(w.net_promoter) filter (where w.after_launch)
+        cast(100 as double) * sum(w.net_promoter) filter (where w.after_launch)
         / nullif(count(*) filter (where w.after_launch), 0) as nps_after,
-        100.0 * sum(w.net_promoter) filter (where not w.after_launch)
+        cast(100 as double) * sum(w.net_promoter) filter (where not w.after_launch)
         / nullif(count(*) filter (where not w.after_launch), 0) as nps_before
     from launch_window_responses as w
     inner join evaluation_dates as e on w.launched_on <= e.evaluated_on and w.submitted_on <= e.evaluated_on

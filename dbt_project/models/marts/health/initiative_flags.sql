@@ -18,7 +18,7 @@ with issue_progress as (
 features_ever_used as (
     select distinct i.initiative_id
     from {{ ref('dim_initiatives') }} as i
-    inner join {{ ref('int_features_seen') }} as f on list_contains(i.feature_keys, f.feature)
+    inner join {{ ref('int_features_seen') }} as f on {{ list_has('i.feature_keys', 'f.feature') }}
 ),
 
 used_after_launch as (
@@ -27,7 +27,7 @@ used_after_launch as (
     inner join {{ ref('dim_initiatives') }} as i on l.initiative_id = i.initiative_id
     inner join {{ ref('fct_feature_usage_daily') }} as u
         on
-            i.product_id = u.product_id and list_contains(i.feature_keys, u.feature)
+            i.product_id = u.product_id and {{ list_has('i.feature_keys', 'u.feature') }}
             and l.launched_on <= u.activity_date
             and u.activity_date < cast({{ dbt.dateadd('day', 30, 'l.launched_on') }} as date)
 ),
@@ -85,7 +85,7 @@ select
                     then 'last issue done on ' || f.last_done_on
                 else 'status ' || f.initiative_status || ', ended on ' || f.actual_end
             end
-            || '), yet no launch milestone and none of its features (' || array_to_string(f.feature_keys, ', ')
+            || '), yet no launch milestone and none of its features (' || {{ list_join('f.feature_keys', ', ') }}
             || ') used in any event'
     end as never_launched_reason,
     case
@@ -94,7 +94,7 @@ select
     end as no_steward_reason,
     case
         when f.handoff_gap then
-            'launched on ' || f.launched_on || ', but none of its features (' || array_to_string(f.feature_keys, ', ')
+            'launched on ' || f.launched_on || ', but none of its features (' || {{ list_join('f.feature_keys', ', ') }}
             || ') used on ' || f.product_id || ' in the 30 days after'
     end as handoff_gap_reason
 from flagged as f

@@ -72,8 +72,8 @@ grid_values as (
 
 value_at_risk as (
     select period_grain, period_start, item_id as initiative_id, item_value as value_at_risk
-    from {{ ref('kpi_evidence') }}
-    where kpi_id = 'value_at_risk' and entity_type = 'organisation'
+    from ({{ value_at_risk_items() }}) as items
+    where entity_type = 'organisation'
 ),
 
 launch_as_judged as (

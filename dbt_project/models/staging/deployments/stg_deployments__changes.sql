@@ -5,6 +5,6 @@ with latest as (
 select
     deployment_id,
     change_id,
-    timezone('UTC', try_cast(committed_at as timestamptz)) as committed_at,
+    {{ utc_timestamp("committed_at") }} as committed_at,
     issue_key
 from latest

@@ -7,9 +7,9 @@ select
     environment,
     -- Production means an environment named in config (default: production), in any case:
     -- GitLab, GitHub and DevLake export PRODUCTION (the names arrive lower-cased in the vars).
-    list_contains(
-        {{ var('production_environments') | tojson | replace('"', "'") }}, lower(trim(environment))
+    lower(trim(environment)) in (
+        {%- for name in var('production_environments') %}'{{ name | replace("'", "''") }}'{{ ', ' if not loop.last }}{% endfor -%}
     ) as is_production,
     status as deployment_status,
-    timezone('UTC', try_cast(deployed_at as timestamptz)) as deployed_at
+    {{ utc_timestamp("deployed_at") }} as deployed_at
 from latest

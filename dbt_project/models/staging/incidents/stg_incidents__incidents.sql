@@ -8,7 +8,7 @@ select
     incident_id,
     product_id,
     severity,
-    timezone('UTC', try_cast(opened_at as timestamptz)) as opened_at,
-    timezone('UTC', try_cast(resolved_at as timestamptz)) as resolved_at,
+    {{ utc_timestamp("opened_at") }} as opened_at,
+    {{ utc_timestamp("resolved_at") }} as resolved_at,
     caused_by_deployment_id
 from latest

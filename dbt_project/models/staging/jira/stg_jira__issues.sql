@@ -15,8 +15,8 @@ with versions as (
         issue,
         _file,
         _record,
-        timezone('UTC', try_cast(issue ->> '$.fields.updated' as timestamptz)) as updated_at,
-        {{ 'true' if snapshot_mode else "regexp_matches(_file, '[.]snapshot[.]jsonl?$')" }} as in_snapshot,
+        {{ utc_timestamp(json_text('issue', '$.fields.updated')) }} as updated_at,
+        {{ 'true' if snapshot_mode else regex_matches('_file', "'[.]snapshot[.]jsonl?$'") }} as in_snapshot,
         coalesce(nullif(regexp_extract(_file, '^(.*/delivery/jira/[^/]+)/', 1), ''), _file) as snapshot_name
     from {{ source('jira', 'jira_issues') }}
 ),
@@ -35,15 +35,14 @@ existing_keys as (
     where
         n.snapshot_name is null
         or v.snapshot_name = n.snapshot_name
-        or (not v.in_snapshot and v._file > (n.snapshot_name || chr(1114111)))
+        or (not v.in_snapshot and v._file > (n.snapshot_name || {{ max_character() }}))
 ),
 
 latest as (
     {{ latest_landed('versions', ['issue_key'], 'updated_at desc nulls last, _file desc, _record desc') }}
 ),
 
--- Every field in one parse of the issue (DuckDB's JSON type is text: each `->>` would parse
--- the whole issue again, and this view is read by several models).
+-- Every field in one parse of the issue (this view is read by several models).
 {% set fields = {
     'project_key': '$.fields.project.key',
     'issue_type': '$.fields.issuetype.name',
@@ -59,25 +58,16 @@ latest as (
     'parent_key': '$.fields.parent.key',
     'epic_link_key': '$.fields.' ~ epic_link ~ '.key',
     'epic_link_text': '$.fields.' ~ epic_link,
+    'changelog_histories': '$.changelog.histories',
 } %}
+current_versions as (
+    select *
+    from latest
+    where issue_key in (select k.issue_key from existing_keys as k)
+),
+
 extracted as (
-    select
-        issue_key,
-        updated_at,
-        _file,
-        {%- for name in fields %}
-            f[{{ loop.index }}] as {{ name }},
-        {%- endfor %}
-        j[1] as epic_link,
-        j[2] as changelog_histories
-    from (
-        select
-            *,
-            json_extract_string(issue, [{% for path in fields.values() %}'{{ path }}'{{ ', ' if not loop.last }}{% endfor %}]) as f,
-            json_extract(issue, ['$.fields.{{ epic_link }}', '$.changelog.histories']) as j
-        from latest
-        where issue_key in (select k.issue_key from existing_keys as k)
-    )
+    {{ json_text_fields('current_versions', 'issue', fields) | indent(4) }}
 )
 
 select
@@ -92,15 +82,15 @@ select
     summary,
     trim(status_name) as status_name,
     status_category_key,
-    timezone('UTC', try_cast(created as timestamptz)) as created_at,
+    {{ utc_timestamp("created") }} as created_at,
     updated_at,
-    timezone('UTC', try_cast(resolutiondate as timestamptz)) as resolved_at,
+    {{ utc_timestamp("resolutiondate") }} as resolved_at,
     priority,
     -- Story points arrive as numbers or strings ("-1"); anything else is no estimate.
     try_cast(story_points as double) as story_points,
     nullif(trim(parent_key), '') as parent_key,
     -- The epic link is a key, or an object carrying one.
-    nullif(trim(case json_type(epic_link) when 'OBJECT' then epic_link_key else epic_link_text end), '')
+    nullif(trim(case when left(epic_link_text, 1) = '{' then epic_link_key else epic_link_text end), '')
         as epic_link_key,
     changelog_histories,
     _file as landed_file

@@ -20,8 +20,6 @@ select
     cast(budget_total as decimal(18, 2)) as budget_total,
     coalesce(currency, 'USD') as currency,
     -- ';'-separated lists, trimmed, empties dropped
-    list_filter(list_transform(string_split(coalesce(jira_epic_keys, ''), ';'), lambda k: trim(k)), lambda k: k <> '')
-        as jira_epic_keys,
-    list_filter(list_transform(string_split(coalesce(feature_keys, ''), ';'), lambda k: trim(k)), lambda k: k <> '')
-        as feature_keys
+    {{ split_list('jira_epic_keys', ';') }} as jira_epic_keys,
+    {{ split_list('feature_keys', ';') }} as feature_keys
 from latest

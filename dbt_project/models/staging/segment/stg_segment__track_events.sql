@@ -5,7 +5,7 @@ select
     event,
     coalesce(user_id, anonymous_id) as user_id,
     user_id is null as is_anonymous,
-    timezone('UTC', try_cast(event_time as timestamptz)) as event_at,
+    {{ utc_timestamp("event_time") }} as event_at,
     product_id,
     feature,
     _file,

@@ -7,7 +7,7 @@ select
     title,
     period as period_label,
     cast(
-        left(period, 4) || '-' || lpad(cast((cast(right(period, 1) as integer) - 1) * 3 + 1 as varchar), 2, '0')
+        left(period, 4) || '-' || lpad(cast((cast(right(period, 1) as integer) - 1) * 3 + 1 as {{ dbt.type_string() }}), 2, '0')
         || '-01' as date
     ) as quarter_start,
     owner,

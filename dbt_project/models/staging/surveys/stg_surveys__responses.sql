@@ -6,7 +6,7 @@ select
     response_id,
     product_id,
     respondent_id,
-    timezone('UTC', try_cast(submitted_at as timestamptz)) as submitted_at,
+    {{ utc_timestamp("submitted_at") }} as submitted_at,
     survey_type,
     cast(score as double) as score,
     comment

@@ -1,3 +1,3 @@
 -- 100 x responses scoring 4-5 / responses: CSAT responses submitted in period.
 
-{{ kpi_share_of_items('csat', csat_items(), scale='100.0') }}
+{{ kpi_share_of_items('csat', csat_items(), scale='cast(100 as double)') }}

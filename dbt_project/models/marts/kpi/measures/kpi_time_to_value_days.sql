@@ -14,7 +14,7 @@ first_feature_use as (
     from launched as l
     inner join {{ ref('fct_feature_usage_daily') }} as u
         on
-            l.product_id = u.product_id and list_contains(l.feature_keys, u.feature)
+            l.product_id = u.product_id and {{ list_has('l.feature_keys', 'u.feature') }}
             and l.launched_on <= u.activity_date
     group by l.initiative_id, u.user_id
 ),
@@ -23,9 +23,20 @@ feature_users_since_launch as (
     select
         initiative_id,
         first_used_on as change_date,
-        sum(count(*)) over (partition by initiative_id order by first_used_on) as feature_users
+        sum(count(*)) over (partition by initiative_id order by first_used_on) as feature_users,
+        lead(first_used_on) over (partition by initiative_id order by first_used_on) as next_change_date
     from first_feature_use
     group by initiative_id, first_used_on
+),
+
+-- The product's 30-day actives, each count holding from its change date to the next one's.
+active_users_30d as (
+    select
+        product_id,
+        change_date,
+        active_users_30d,
+        lead(change_date) over (partition by product_id order by change_date) as next_change_date
+    from {{ ref('product_active_users_30d') }}
 ),
 
 -- Every day from launch to as_of: at most a few years per initiative.
@@ -34,17 +45,21 @@ launch_days as (
         l.initiative_id,
         l.product_id,
         l.launched_on,
-        cast(unnest(range(cast(l.launched_on as timestamp), {{ as_of_end() }}, interval 1 day)) as date) as day
+        {{ date_series('l.launched_on', as_of(), 'day') }} as day
     from launched as l
 ),
 
 measured_days as (
     select d.initiative_id, d.launched_on, d.day, f.feature_users, a.active_users_30d
     from launch_days as d
-    asof left join feature_users_since_launch as f
-        on d.initiative_id = f.initiative_id and d.day >= f.change_date
-    asof left join {{ ref('product_active_users_30d') }} as a
-        on d.product_id = a.product_id and d.day >= a.change_date
+    left join feature_users_since_launch as f
+        on
+            d.initiative_id = f.initiative_id and d.day >= f.change_date
+            and (f.next_change_date is null or d.day < f.next_change_date)
+    left join active_users_30d as a
+        on
+            d.product_id = a.product_id and d.day >= a.change_date
+            and (a.next_change_date is null or d.day < a.next_change_date)
 ),
 
 reached as (
