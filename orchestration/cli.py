@@ -46,6 +46,14 @@ ConfigOpt = Annotated[
     Path | None,
     typer.Option("--config", help="vmo.toml [env VMO_CONFIG; default ./vmo.toml when present]."),
 ]
+EngineOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--engine",
+        help="What builds the models: duckdb (embedded) or spark [env VMO_ENGINE; vmo.toml [engine] name;"
+        " default duckdb]. Either way the same warehouse file is published.",
+    ),
+]
 ScaleOpt = Annotated[str, typer.Option("--scale", help="Demo size: S, M or L.")]
 SeedOpt = Annotated[int, typer.Option("--seed", help="Random seed: the same seed gives the same files.")]
 
@@ -112,6 +120,7 @@ def run(
     warehouse: WarehouseOpt = None,
     as_of: AsOfOpt = None,
     config: ConfigOpt = None,
+    engine: EngineOpt = None,
 ) -> None:
     """One whole pipeline run: ingest -> dbt build -> data checks -> publish.
 
@@ -120,7 +129,7 @@ def run(
     """
     from orchestration.runner import LandingError, run_pipeline
 
-    settings = _settings(landing=landing, warehouse=warehouse, as_of=as_of, config=config)
+    settings = _settings(landing=landing, warehouse=warehouse, as_of=as_of, config=config, engine=engine)
     try:
         outcome = run_pipeline(settings)
     except LandingError as exc:
@@ -346,12 +355,13 @@ def demo(
         bool,
         typer.Option("--no-dashboard", help="Stop after publishing; do not serve the dashboard."),
     ] = False,
+    engine: EngineOpt = None,
 ) -> None:
     """Generate demo data into the landing folder, run the pipeline, start the dashboard."""
     from orchestration.demo.generator import generate as generate_files
     from orchestration.runner import run_pipeline
 
-    settings = _settings(landing=landing, warehouse=warehouse)
+    settings = _settings(landing=landing, warehouse=warehouse, engine=engine)
     summary = generate_files(settings.landing_dir, _check_scale(scale), seed, end=settings.as_of)
     typer.echo(f"wrote {summary.files} demo files to {settings.landing_dir}")
     outcome = run_pipeline(settings)

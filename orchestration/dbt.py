@@ -11,6 +11,7 @@ import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 
+from orchestration import engines
 from orchestration.faults import failpoint
 from orchestration.resources import PipelineResource
 
@@ -73,12 +74,27 @@ def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     # One target folder per state folder, replaced by each run: dagster-dbt's default, a new
     # folder under dbt_project/target for every invocation, grows without end in unattended runs.
     target = settings.work_db.parent / "dbt-target"
+    if settings.engine == "spark":
+        try:
+            engines.check_spark_can_start()
+        except engines.EngineError as exc:
+            raise dg.Failure(description=str(exc)) from exc
+        engines.write_raw_parquet(settings)
+        os.environ.update(engines.spark_environment(settings))
+        arguments += ["--target", "spark"]
     invocation = dbt.cli(arguments, context=context, raise_on_error=False, target_path=target)
     for event in invocation.stream():
         failpoint("dbt.event")
         yield event
     if not invocation.is_successful():
         raise dg.Failure(description=dbt_failure_summary(invocation))
+    if settings.engine == "spark":
+        # Spark's tables into the working database, and the published views over them there.
+        engines.import_spark_tables(settings, invocation.get_artifact("manifest.json"))
+        for view in engines.create_duckdb_views(settings, settings.dbt_vars(), target / "duckdb-views"):
+            key = dg.AssetKey([engines.PUBLISHED_SCHEMA, view])
+            if key in context.selected_asset_keys:
+                yield dg.Output(None, output_name=context.assets_def.get_output_name_for_asset_key(key))
 
 
 def dbt_failure_summary(invocation) -> str:

@@ -37,6 +37,8 @@ class PipelineResource(dg.ConfigurableResource):
     warehouse: str = ""
     as_of: str = ""
     config_file: str = ""
+    # What builds the models: duckdb or spark (orchestration/engines.py); empty: env, vmo.toml, duckdb.
+    engine: str = ""
 
     _settings: Settings | None = PrivateAttr(default=None)
     _run_id: str | None = PrivateAttr(default=None)
@@ -50,6 +52,7 @@ class PipelineResource(dg.ConfigurableResource):
             warehouse=Path(self.warehouse) if self.warehouse else None,
             as_of=self.as_of or None,
             config=Path(self.config_file) if self.config_file else None,
+            engine=self.engine or None,
         )
 
     @property

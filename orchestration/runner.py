@@ -126,6 +126,7 @@ def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
         warehouse=str(settings.warehouse),
         as_of=settings.as_of.isoformat(),
         config_file=str(settings.config_file or ""),
+        engine=settings.engine,
     )
     job = defs.resolve_job_def(PIPELINE_JOB)
     settings.state_dir.mkdir(parents=True, exist_ok=True)

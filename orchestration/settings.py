@@ -29,6 +29,7 @@ from pydantic_core import ErrorDetails, PydanticCustomError
 
 DEFAULT_LANDING = Path("data/landing")
 DEFAULT_WAREHOUSE = Path("data/warehouse.duckdb")
+ENGINES = ("duckdb", "spark")
 
 
 class SettingsError(ValueError):
@@ -69,6 +70,11 @@ class Settings:
     # tmp/, dbt's beside the working database (dbt-duckdb sets its settings on every cursor, and
     # DuckDB refuses a new temp directory once one was used). Measured at L: bench/RESULTS.md.
     duckdb_memory_limit: str = "2GB"
+    # What dbt builds the models on: the embedded DuckDB, or Apache Spark (orchestration/engines.py);
+    # either way the run publishes the same DuckDB warehouse.
+    engine: str = "duckdb"
+    # The Spark master of the engine's session: local[N] runs Spark in this process's JVM.
+    spark_master: str = "local[2]"
     # The vmo.toml these settings were read from, if any (passed on to Dagster runs).
     config_file: Path | None = None
 
@@ -199,6 +205,19 @@ class _Quality(_Table):
     quarantine_blocking_share: _Share | None = None
 
 
+_EngineName = Annotated[Literal["duckdb", "spark"], _expecting("'duckdb' or 'spark'")]
+_SparkMaster = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^(local(\[(\d+|\*)\])?|(spark|yarn|k8s)://\S+|yarn)$"),
+    _expecting("a Spark master like 'local[4]', 'spark://host:7077' or 'yarn'"),
+]
+
+
+class _Engine(_Table):
+    engine: _EngineName | None = Field(None, alias="name")
+    spark_master: _SparkMaster | None = None
+
+
 class _DuckDB(_Table):
     duckdb_threads: _PositiveInt | None = Field(None, alias="threads")
     duckdb_memory_limit: _Memory | None = Field(None, alias="memory_limit")
@@ -212,6 +231,7 @@ class _ConfigFile(_Table):
     deployments: _Deployments = _Deployments()
     quality: _Quality = _Quality()
     duckdb: _DuckDB = _DuckDB()
+    engine: _Engine = _Engine()
 
 
 # For the message on an unknown key: table -> its keys as vmo.toml spells them.
@@ -278,6 +298,7 @@ def load_settings(
     warehouse: Path | None = None,
     as_of: str | None = None,
     config: Path | None = None,
+    engine: str | None = None,
     environ: dict[str, str] | None = None,
 ) -> Settings:
     """Flags beat environment variables, which beat vmo.toml, which beats the defaults."""
@@ -295,6 +316,10 @@ def load_settings(
         fields["landing_dir"] = Path(env["VMO_LANDING_DIR"])
     if env.get("VMO_WAREHOUSE"):
         fields["warehouse"] = Path(env["VMO_WAREHOUSE"])
+    if env.get("VMO_ENGINE"):
+        if env["VMO_ENGINE"] not in ENGINES:
+            raise SettingsError(f"VMO_ENGINE: expected 'duckdb' or 'spark', got {env['VMO_ENGINE']!r}")
+        fields["engine"] = env["VMO_ENGINE"]
     if env.get("VMO_AS_OF"):
         fields["as_of"] = parse_as_of(env["VMO_AS_OF"], "VMO_AS_OF")
     if landing is not None:
@@ -303,6 +328,10 @@ def load_settings(
         fields["warehouse"] = warehouse
     if as_of is not None:
         fields["as_of"] = parse_as_of(as_of)
+    if engine is not None:
+        if engine not in ENGINES:
+            raise SettingsError(f"--engine: expected 'duckdb' or 'spark', got {engine!r}")
+        fields["engine"] = engine
     settings = Settings(**fields)
     return dataclasses.replace(
         settings,

@@ -143,3 +143,29 @@
 {% macro spark__sorted_avg(value) -%}
     aggregate(array_sort(collect_list({{ value }})), cast(0 as double), (total, v) -> total + v) / count({{ value }})
 {%- endmacro %}
+
+{#
+  The materialization of the models DuckDB updates in place (the event history and the usage
+  counts): Spark's Parquet tables take no row deletes, so there they are rebuilt whole.
+#}
+{% macro incremental_materialization() -%}{{ return(adapter.dispatch('incremental_materialization', 'vmo')()) }}{%- endmacro %}
+{% macro default__incremental_materialization() -%}{{ return('incremental') }}{%- endmacro %}
+{% macro spark__incremental_materialization() -%}{{ return('table') }}{%- endmacro %}
+
+{#
+  On Spark, the raw tables are the Parquet files the pipeline wrote from ingest's tables
+  (orchestration/engines.py), registered before every build; on DuckDB they are ingest's own.
+#}
+{% macro register_raw_tables() -%}{{ return(adapter.dispatch('register_raw_tables', 'vmo')()) }}{%- endmacro %}
+{% macro default__register_raw_tables() -%}select 1{%- endmacro %}
+{% macro spark__register_raw_tables() -%}
+    {% set folder = env_var('VMO_RAW_PARQUET', '') %}
+    {% if execute and folder %}
+        {% do run_query('create database if not exists raw') %}
+        {% for source in graph.sources.values() if source.schema == 'raw' %}
+            {% do run_query('drop table if exists raw.' ~ source.name) %}
+            {% do run_query("create table raw." ~ source.name ~ " using parquet location '" ~ folder ~ "/" ~ source.name ~ "'") %}
+        {% endfor %}
+    {% endif %}
+    select 1
+{%- endmacro %}

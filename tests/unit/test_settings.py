@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
@@ -109,10 +110,13 @@ def test_every_key_sets_its_field(tmp_path):
             "unknown key 'jira.story_point_field' "
             "(known keys of [jira]: epic_link_field, export, status_categories, story_points_field)",
         ),
-        ("threads = 2\n", "unknown key 'threads' (known tables: deployments, duckdb, jira, paths, quality)"),
+        (
+            "threads = 2\n",
+            "unknown key 'threads' (known tables: deployments, duckdb, engine, jira, paths, quality)",
+        ),
         (
             "[dbt]\nthreads = 2\n",
-            "unknown key 'dbt' (known tables: deployments, duckdb, jira, paths, quality)",
+            "unknown key 'dbt' (known tables: deployments, duckdb, engine, jira, paths, quality)",
         ),
         ('[duckdb]\nthreads = "2"\n', "duckdb.threads: expected a positive integer, got '2'"),
         (
@@ -137,3 +141,26 @@ def test_every_key_sets_its_field(tmp_path):
 )
 def test_the_message_names_the_key_what_it_expects_and_what_it_got(tmp_path, text, message):
     assert _error(tmp_path, text) == message
+
+
+def test_the_engine_from_flag_environment_or_file(tmp_path):
+    config = _toml(tmp_path, '[engine]\nname = "spark"\nspark_master = "local[4]"\n')
+    assert load_settings(environ={}).engine == "duckdb"
+    from_file = load_settings(config=config, environ={})
+    assert (from_file.engine, from_file.spark_master) == ("spark", "local[4]")
+    assert load_settings(config=config, environ={"VMO_ENGINE": "duckdb"}).engine == "duckdb"
+    assert load_settings(environ={"VMO_ENGINE": "duckdb"}, engine="spark").engine == "spark"
+
+
+@pytest.mark.parametrize(
+    ("config", "environ", "engine", "message"),
+    [
+        ('[engine]\nname = "flink"\n', {}, None, "engine.name: expected 'duckdb' or 'spark', got 'flink'"),
+        ('[engine]\nspark_master = "local[two]"\n', {}, None, "engine.spark_master: expected a Spark master"),
+        ("", {"VMO_ENGINE": "Spark"}, None, "VMO_ENGINE: expected 'duckdb' or 'spark', got 'Spark'"),
+        ("", {}, "sparks", "--engine: expected 'duckdb' or 'spark', got 'sparks'"),
+    ],
+)
+def test_a_bad_engine_is_named(tmp_path, config, environ, engine, message):
+    with pytest.raises(SettingsError, match=re.escape(message)):
+        load_settings(config=_toml(tmp_path, config), environ=environ, engine=engine)

@@ -1,7 +1,7 @@
 -- Feature usage at feature-user-day grain: track events carrying properties.feature.
 -- Incremental by product and day, as fct_product_usage_daily.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='append',
     pre_hook="{{ delete_usage_days_out_of_date(features_only=true) }}",
 ) }}

@@ -3,7 +3,7 @@
 -- Incremental by product and day: a run re-adds only the days whose events changed
 -- (macros/usage_increments.sql), so the history is not summed again every run.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='append',
     pre_hook="{{ delete_usage_days_out_of_date() }}",
 ) }}

@@ -7,7 +7,7 @@
 -- fingerprint changed (usage_period_fingerprints), reading the facts from the earliest
 -- such period on, rather than recounting years of users.
 {{ config(
-    materialized='incremental',
+    materialized=incremental_materialization(),
     incremental_strategy='append',
     pre_hook="{{ delete_usage_periods_out_of_date() }}",
 ) }}
