@@ -110,11 +110,15 @@ def dbt_failure_summary(invocation) -> str:
     return f"dbt build failed on {len(failed)} node(s){more}: " + "; ".join(lines)
 
 
-def dbt_resource() -> DbtCliResource:
-    # The dbt installed in this environment, whatever PATH the process was started with.
+def dbt_executable() -> str:
+    """The dbt installed in this environment, whatever PATH the process was started with."""
     dbt = Path(sys.prefix) / "bin" / "dbt"
+    return str(dbt) if dbt.is_file() else "dbt"
+
+
+def dbt_resource() -> DbtCliResource:
     return DbtCliResource(
         project_dir=dbt_project,
         profiles_dir=str(DBT_PROJECT_DIR),
-        dbt_executable=str(dbt) if dbt.is_file() else "dbt",
+        dbt_executable=dbt_executable(),
     )

@@ -21,7 +21,6 @@ import json
 import os
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
 import duckdb
@@ -143,11 +142,10 @@ def _describe(connection: duckdb.DuckDBPyConnection, name: str, node: dict) -> N
 def create_duckdb_views(settings: Settings, dbt_vars: dict, target_path: Path) -> list[str]:
     """The published views (kpi_evidence) in the working database, from their DuckDB SQL: dbt
     builds them on the DuckDB target over the tables imported from Spark."""
-    dbt = Path(sys.prefix) / "bin" / "dbt"
-    from orchestration.dbt import DBT_PROJECT_DIR
+    from orchestration.dbt import DBT_PROJECT_DIR, dbt_executable  # it imports this module
 
     command = [
-        str(dbt) if dbt.is_file() else "dbt",
+        dbt_executable(),
         "--no-use-colors",
         "run",
         "--select",
