@@ -45,6 +45,19 @@ class Settings:
     epic_link_field: str = "customfield_10014"
     # Status name (matched case-insensitively, trimmed) -> new | indeterminate | done.
     status_categories: tuple[tuple[str, str], ...] = ()
+    # Issue type name (matched like status names) -> feature | defect | risk | debt, over the
+    # default types of the dbt macro flow_type (kpi-taxonomy.md, Flow).
+    flow_item_types: tuple[tuple[str, str], ...] = ()
+    # In-progress statuses whose time counts as waiting, not working (flow_efficiency).
+    wait_statuses: tuple[str, ...] = (
+        "Blocked",
+        "On Hold",
+        "Waiting",
+        "Waiting for Review",
+        "Ready for Review",
+        "Ready for QA",
+        "Ready for Release",
+    )
     production_environments: tuple[str, ...] = ("production",)
     # "incremental": each Jira file adds or updates issues; "snapshot": each file (or subfolder of
     # pages) is a full export, and issues absent from the newest one were deleted upstream.
@@ -107,6 +120,9 @@ class Settings:
             "story_points_field": self.story_points_field,
             "epic_link_field": self.epic_link_field,
             "status_category_overrides": {k: v for k, v in self.status_categories},
+            "flow_item_type_overrides": {k: v for k, v in self.flow_item_types},
+            # Compared with the status names lower-cased and trimmed (fct_issue_status_stays).
+            "wait_statuses": sorted({n.strip().lower() for n in self.wait_statuses}),
             "jira_export": self.jira_export,
             # Environment names compare case-insensitively, trimmed (stg_deployments__deployments).
             "production_environments": sorted({n.strip().lower() for n in self.production_environments}),
@@ -131,8 +147,8 @@ def _low_below_high(band: tuple[float, float]) -> tuple[float, float]:
     return band
 
 
-def _by_status_name(table: dict[str, str]) -> tuple[tuple[str, str], ...]:
-    # Jira's status names differ in case and spacing between projects.
+def _by_name(table: dict[str, str]) -> tuple[tuple[str, str], ...]:
+    # Jira's status and issue type names differ in case and spacing between projects.
     return tuple(sorted((name.strip().lower(), category) for name, category in table.items()))
 
 
@@ -150,6 +166,9 @@ _CustomField = Annotated[
     _expecting("a Jira field id like 'customfield_10016'"),
 ]
 _Category = Annotated[Literal["new", "indeterminate", "done"], _expecting("'new', 'indeterminate' or 'done'")]
+_FlowType = Annotated[
+    Literal["feature", "defect", "risk", "debt"], _expecting("'feature', 'defect', 'risk' or 'debt'")
+]
 _JiraExport = Annotated[Literal["incremental", "snapshot"], _expecting("'incremental' or 'snapshot'")]
 _StringList = Annotated[
     tuple[Annotated[str, StringConstraints(strict=True, min_length=1)], ...],
@@ -187,7 +206,9 @@ class _Jira(_Table):
     story_points_field: _CustomField | None = None
     epic_link_field: _CustomField | None = None
     # Free keys (status names), so a table of values rather than a model.
-    status_categories: Annotated[dict[str, _Category], AfterValidator(_by_status_name)] | None = None
+    status_categories: Annotated[dict[str, _Category], AfterValidator(_by_name)] | None = None
+    flow_item_types: Annotated[dict[str, _FlowType], AfterValidator(_by_name)] | None = None
+    wait_statuses: _StringList | None = None
     jira_export: _JiraExport | None = Field(None, alias="export")
 
 
@@ -243,7 +264,7 @@ _KNOWN_KEYS = {
 
 def _dotted(loc: tuple[int | str, ...]) -> str:
     """pydantic's location as the key in vmo.toml's dotted form: `jira.status_categories.'Done'`."""
-    # Below table.key come only status names, free text: quoted, so spaces and case show.
+    # Below table.key come only status or issue type names, free text: quoted, so spaces and case show.
     return ".".join(str(part) for part in loc[:2]) + "".join(f".{part!r}" for part in loc[2:])
 
 

@@ -169,3 +169,26 @@
     {% endif %}
     select 1
 {%- endmacro %}
+
+{#
+  A number in [0, 1) from 8 hex digits of `digest` (an MD5 hex digest) from character `first`
+  (1-based): MD5 and this reading of it are alike on every engine, so a seeded draw is the same
+  number on DuckDB and on Spark, run after run (fct_delivery_forecast_trials).
+#}
+{% macro hex_unit_interval(digest, first) -%}{{ return(adapter.dispatch('hex_unit_interval', 'vmo')(digest, first)) }}{%- endmacro %}
+{% macro default__hex_unit_interval(digest, first) -%}
+    (cast('0x' || substr({{ digest }}, {{ first }}, 8) as ubigint) / 4294967296.0)
+{%- endmacro %}
+{% macro spark__hex_unit_interval(digest, first) -%}
+    (cast(conv(substr({{ digest }}, {{ first }}, 8), 16, 10) as bigint) / cast(4294967296 as double))
+{%- endmacro %}
+
+{# The integers from `first` to `last` included, one row each, in a select list. #}
+{% macro integer_series(first, last) -%}{{ return(adapter.dispatch('integer_series', 'vmo')(first, last)) }}{%- endmacro %}
+{% macro default__integer_series(first, last) -%}unnest(generate_series(cast({{ first }} as bigint), cast({{ last }} as bigint))){%- endmacro %}
+{% macro spark__integer_series(first, last) -%}explode(sequence(cast({{ first }} as bigint), cast({{ last }} as bigint))){%- endmacro %}
+
+{# The continuous (interpolated) percentile `fraction` of a group's values. #}
+{% macro percentile_cont(value, fraction) -%}{{ return(adapter.dispatch('percentile_cont', 'vmo')(value, fraction)) }}{%- endmacro %}
+{% macro default__percentile_cont(value, fraction) -%}quantile_cont({{ value }}, {{ fraction }}){%- endmacro %}
+{% macro spark__percentile_cont(value, fraction) -%}percentile({{ value }}, {{ fraction }}){%- endmacro %}

@@ -20,7 +20,8 @@ select
     green_at,
     red_at,
     -- Complete once its last day is on or before as_of; the current period is partial.
-    {{ period_end('period_grain', 'period_start') }} <= {{ as_of() }} as period_complete
+    {{ period_end('period_grain', 'period_start') }} <= {{ as_of() }} as period_complete,
+    {{ dora_benchmark_level('kpi_id', 'value') }} as benchmark_level
 from (
     select
         m.*,
@@ -40,3 +41,26 @@ from (
 ) as targeted
 where period_start <= {{ as_of() }}
 {% endmacro %}
+
+{#
+  The DORA performance level of a DORA KPI's value, by the 2023 State of DevOps report's table
+  as Apache DevLake applies it (kpi-taxonomy.md, DORA benchmark level); null for other KPIs.
+  deployment_frequency is deployments per day: at least 1 a day, 1 a week, 1 a month.
+#}
+{% macro dora_benchmark_level(kpi_id, value) -%}
+    case
+        when {{ value }} is null then cast(null as {{ dbt.type_string() }})
+        when {{ kpi_id }} = 'deployment_frequency' then
+            case when {{ value }} >= 1 then 'elite' when {{ value }} >= cast(1 as double) / 7 then 'high'
+                when {{ value }} >= cast(1 as double) / 30 then 'medium' else 'low' end
+        when {{ kpi_id }} = 'lead_time_for_changes_days' then
+            case when {{ value }} < 1 then 'elite' when {{ value }} <= 7 then 'high'
+                when {{ value }} <= 30 then 'medium' else 'low' end
+        when {{ kpi_id }} = 'change_failure_rate' then
+            case when {{ value }} <= 0.05 then 'elite' when {{ value }} <= 0.10 then 'high'
+                when {{ value }} <= 0.15 then 'medium' else 'low' end
+        when {{ kpi_id }} = 'time_to_restore_days' then
+            case when {{ value }} < cast(1 as double) / 24 then 'elite' when {{ value }} < 1 then 'high'
+                when {{ value }} < 7 then 'medium' else 'low' end
+    end
+{%- endmacro %}

@@ -6,6 +6,7 @@ select
     i.product_id,
     i.portfolio_id,
     d.issue_type,
+    {{ flow_type('d.issue_type') }} as flow_type,
     d.story_points,
     d.created_at,
     case when d.in_progress_at < {{ as_of_end() }} then d.in_progress_at end as in_progress_at,

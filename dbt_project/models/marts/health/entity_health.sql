@@ -1,7 +1,8 @@
 -- Delivery and value health of every product, portfolio and the organisation as of as_of: the
 -- initiative rule one level up, over the entity's own KPI rows (which are recomputed from all
 -- the underlying items, never averaged from the initiatives). The mean of the status points
--- (green 100, amber 50, red 0) of its rated delivery-domain KPIs, the DORA KPIs included, and of
+-- (green 100, amber 50, red 0) of its rated delivery-domain KPIs, the DORA KPIs included and
+-- the flow KPIs not (they do not count in health), and of
 -- its rated value-domain KPIs, each at its latest month row. A product's value is judged from
 -- its launch month on, so one not launched has no value health.
 with latest as (
@@ -18,6 +19,7 @@ with latest as (
         r.entity_type in ('product', 'portfolio', 'organisation')
         and r.period_grain = 'month'
         and d.domain in ('delivery', 'value')
+        and d.counts_in_health
         and (
             d.domain = 'delivery' or r.entity_type <> 'product'
             or r.period_start >= cast({{ dbt.date_trunc('month', 'p.launched_on') }} as date)

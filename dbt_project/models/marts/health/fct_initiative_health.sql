@@ -6,7 +6,8 @@
 -- A health is the mean of status points (green 100, amber 50, red 0) of the initiative's KPIs,
 -- each at its latest month row with period_start <= the date, counting rated rows only; null
 -- where none is rated (kpi-taxonomy.md, Scorecards and flags).
--- - Delivery: every delivery-domain KPI with an initiative row (the DORA KPIs have none).
+-- - Delivery: every delivery-domain KPI with an initiative row that counts in health (the DORA
+--   KPIs have none; the flow KPIs do not count).
 -- - Value: feature_adoption_rate, benefit_realization_rate and roi from the launch month on, and
 --   nps_change; an initiative not launched by the date has no value health.
 with evaluation_dates as (
@@ -25,7 +26,7 @@ monthly_rows as (
     select r.kpi_id, d.domain, r.entity_id as initiative_id, r.period_start, r.status
     from {{ ref('kpi_rated') }} as r
     inner join {{ ref('kpi_definitions') }} as d on r.kpi_id = d.kpi_id
-    where r.entity_type = 'initiative' and r.period_grain = 'month'
+    where r.entity_type = 'initiative' and r.period_grain = 'month' and d.counts_in_health
 ),
 
 delivery_latest as (

@@ -45,6 +45,12 @@
     'spi': spi_items(),
     'okr_attainment': okr_attainment_items(ref('kpi_values')),
     'value_at_risk': value_at_risk_items(),
+    'flow_load': flow_load_items(),
+    'flow_efficiency': flow_efficiency_items(),
+    'flow_distribution_feature': flow_distribution_items('feature'),
+    'flow_distribution_defect': flow_distribution_items('defect'),
+    'flow_distribution_risk': flow_distribution_items('risk'),
+    'flow_distribution_debt': flow_distribution_items('debt'),
 } %}
 {% for kpi_id, items in kpis.items() %}
     {{ evidence_rows(kpi_id, items) }}

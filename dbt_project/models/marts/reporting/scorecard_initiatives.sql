@@ -21,8 +21,11 @@ select
     h.nps_change,
     f.never_launched_reason,
     f.no_steward_reason,
-    f.handoff_gap_reason
+    f.handoff_gap_reason,
+    fc.on_time_probability,
+    fc.p85_date
 from {{ ref('dim_initiatives') }} as i
 inner join {{ ref('fct_initiative_health') }} as h on i.initiative_id = h.initiative_id and h.evaluated_on = {{ as_of() }}
 inner join {{ ref('initiative_flags') }} as f on i.initiative_id = f.initiative_id
 left join {{ ref('fct_initiative_launches') }} as l on i.initiative_id = l.initiative_id
+left join {{ ref('fct_delivery_forecasts') }} as fc on i.initiative_id = fc.initiative_id

@@ -55,3 +55,15 @@ union all
 select * from {{ ref('kpi_schedule_slip_days') }}
 union all
 select * from {{ ref('kpi_time_to_value_days') }}
+union all
+select * from {{ ref('kpi_flow_load') }}
+union all
+select * from {{ ref('kpi_flow_efficiency') }}
+union all
+select * from {{ ref('kpi_flow_distribution_feature') }}
+union all
+select * from {{ ref('kpi_flow_distribution_defect') }}
+union all
+select * from {{ ref('kpi_flow_distribution_risk') }}
+union all
+select * from {{ ref('kpi_flow_distribution_debt') }}

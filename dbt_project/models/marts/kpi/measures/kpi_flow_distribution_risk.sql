@@ -1,0 +1,4 @@
+-- Flow items of type risk done in period / flow items done in period (the four
+-- flow_distribution KPIs of a period sum to 1).
+
+{{ kpi_share_of_items('flow_distribution_risk', flow_distribution_items('risk')) }}
