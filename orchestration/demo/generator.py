@@ -89,7 +89,15 @@ STATUS_CATEGORY = {
     "In Review": "indeterminate",
     "Done": "done",
     "Reopened": "indeterminate",
+    "Blocked": "indeterminate",
+    "Waiting for Review": "indeterminate",
 }
+# The waiting team's work (the `waiting_work` story): after this share of its time in progress an
+# issue is blocked, then waits for review; only the first part is work (flow efficiency).
+WAITING_ACTIVE_SHARE = 0.15
+# The team drowning in defects (the `defect_heavy` story): this share of its stories and tasks
+# are bugs instead.
+DEFECT_HEAVY_SHARE = 0.55
 # Initiative stories, assigned in rotation; the two flagged ones are planted once each below.
 STORIES = ["on_track", "late", "unadopted", "on_track", "late_over_budget", "on_track"]
 LAUNCH_ADOPTION = {
@@ -141,6 +149,22 @@ def _day_range(start: dt.date, end: dt.date):
     while day <= end:
         yield day
         day += dt.timedelta(days=1)
+
+
+def _with_waits(histories: list[tuple]) -> list[tuple]:
+    """The waiting team's lifecycle: the same moments in and out of progress, but blocked after
+    WAITING_ACTIVE_SHARE of the time in progress, and waiting for review where others review."""
+    waited = []
+    for moment, before, after in histories:
+        if (before, after) == ("In Progress", "In Review"):
+            started = next(t for t, _, to in histories if to == "In Progress")
+            waited.append((started + (moment - started) * WAITING_ACTIVE_SHARE, "In Progress", "Blocked"))
+            waited.append((moment, "Blocked", "Waiting for Review"))
+        elif before == "In Review":
+            waited.append((moment, "Waiting for Review", after))
+        else:
+            waited.append((moment, before, after))
+    return waited
 
 
 def _jira_time(moment: dt.datetime, offset_minutes: int) -> str:
@@ -201,6 +225,10 @@ class _DemoOrganisation:
         self.planted["no_steward_products"].append(orphan["product_id"])
         late_launch = self.products[len(self.products) // 2]
         late_launch["launched_on"] = self.start + dt.timedelta(days=60)
+        # Two teams whose flow shows what the scorecard's delivery KPIs do not: one drowning in
+        # defects (flow distribution), one whose work mostly waits (flow efficiency).
+        self.planted["defect_heavy_products"].append(self.products[1]["product_id"])
+        self.planted["waiting_work_products"].append(self.products[2]["product_id"])
 
         span = (self.horizon - self.start).days
         number = 0
@@ -240,6 +268,23 @@ class _DemoOrganisation:
         self._plant_flagged_stories()
         for initiative in self.initiatives:
             self._schedule(initiative)
+        self._plant_forecast_miss()
+
+    def _plant_forecast_miss(self) -> None:
+        """The `forecast_miss` story: the initiative in delivery at the horizon with the latest
+        baseline end still ahead found a backlog of work in the horizon's last month (written in
+        _initiative_issues), more than its throughput can finish by its launch: its delivery
+        forecast says it will miss. Chosen at the horizon, so exports of one history agree."""
+        ahead = [
+            i
+            for i in self.initiatives
+            if i.actual_start is not None
+            and i.baseline_end > self.horizon
+            and i.baseline_end + dt.timedelta(days=i.end_slip) > self.horizon
+        ]
+        if ahead:
+            chosen = max(ahead, key=lambda i: (i.baseline_end, i.initiative_id))
+            self.planted["forecast_miss_initiatives"].append(chosen.initiative_id)
 
     def _plant_flagged_stories(self) -> None:
         """One initiative never launches and one launches into silence: the two that start first,
@@ -508,13 +553,22 @@ class _DemoOrganisation:
             )
             if created.date() > self.end:
                 continue
-            kind = rng.choices(["Story", "Task", "Bug", "Sub-task"], [60, 20, 15, 5])[0]
+            kind = drawn_kind = rng.choices(["Story", "Task", "Bug", "Sub-task"], [60, 20, 15, 5])[0]
+            # Its own stream, so that the other draws of the issue stay those of the other teams.
+            if (
+                ini.product_id in self.planted["defect_heavy_products"]
+                and kind in ("Story", "Task")
+                and random.Random(f"{self.seed}-{key}-defects").random() < DEFECT_HEAVY_SHARE
+            ):
+                kind = "Bug"
             epic = rng.choice(ini.epic_keys)
             parent = rng.choice(stories) if kind == "Sub-task" and stories else None
             if kind == "Sub-task" and parent is None:
                 kind = "Task"
             points = None if rng.random() < 0.1 else rng.choice([1, 2, 3, 5, 8])
             histories = self._lifecycle(created, picked_up, ini, work_end, rng)
+            if ini.product_id in self.planted["waiting_work_products"]:
+                histories = _with_waits(histories)
             fields_parent = parent or (epic if team_managed else None)
             epic_link = None if (team_managed or parent) else epic
             issues.append(
@@ -532,9 +586,45 @@ class _DemoOrganisation:
                     rng,
                 )
             )
-            if kind == "Story":
+            if drawn_kind == "Story":  # a story turned bug still parents sub-tasks: the same draws
                 stories.append(key)
+        if ini.initiative_id in self.planted["forecast_miss_initiatives"]:
+            issues.extend(self._late_backlog(ini, prefix, offset, team_managed))
         return issues
+
+    def _late_backlog(self, ini: Initiative, prefix: str, offset: int, team_managed: bool) -> list[dict]:
+        """Work found in the horizon's last month, still to do (as far as the export shows it): as
+        many issues again as the initiative began with. Keys from 9001 on, so the other issues
+        keep their keys (and the draws seeded by them)."""
+        rng = random.Random(f"{self.seed}-{ini.initiative_id}-late-backlog")
+        backlog = []
+        for n in range(self.scale.issues_per_initiative):
+            key = f"{prefix}-{9001 + n}"
+            day = self.horizon - dt.timedelta(days=rng.randint(0, 30))
+            created = dt.datetime.combine(day, dt.time(rng.randint(7, 17), rng.randint(0, 59)), dt.UTC)
+            epic = rng.choice(ini.epic_keys)
+            kind = rng.choice(["Story", "Task"])
+            points = rng.choice([1, 2, 3, 5])
+            # Each issue its own stream, so one left out (after `end`) changes no other.
+            issue_rng = random.Random(f"{self.seed}-{key}")
+            if day > self.end:
+                continue
+            backlog.append(
+                self._issue(
+                    key,
+                    prefix,
+                    kind,
+                    f"{kind} {key} of {ini.name}",
+                    created,
+                    [],
+                    epic if team_managed else None,
+                    None if team_managed else epic,
+                    offset,
+                    points,
+                    issue_rng,
+                )
+            )
+        return backlog
 
     def _lifecycle(
         self, created: dt.datetime, picked_up: dt.date, ini: Initiative, work_end: dt.date, rng: random.Random
