@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import queries
-from dashboards.charts import QUADRANT_COLOURS
+from dashboards.charts import QUADRANT_COLOURS, flow_distribution_chart
 from dashboards.formatting import (
     RAG_COLOURS,
     csv_safe,
@@ -115,6 +115,9 @@ def kpi_card(row: pd.Series) -> None:
         verdict = str(status).upper()
     complete = row.get("period_complete")
     notes = ["partial period"] if complete is not None and pd.notna(complete) and not bool(complete) else []
+    level = row.get("benchmark_level")
+    if isinstance(level, str):  # the DORA KPIs: their level by the DORA report's table
+        notes.append(f"DORA level: {level}")
     st.markdown(
         f"""<div style="border-left: 6px solid {colour}; padding: 0.4rem 0.8rem; margin-bottom: 0.3rem;
         background: #fafafa; border-radius: 4px">
@@ -123,7 +126,7 @@ def kpi_card(row: pd.Series) -> None:
         {html.escape(value)}</div>
         <div style="font-size: 0.8rem"><span style="color: {colour}; font-weight: 600">
         {html.escape(verdict)}</span> {html.escape(target)}
-        {"".join(f' · <span style="color:#ef6c00">{html.escape(n)}</span>' for n in notes)}</div>
+        {"".join(f' · <span style="color:{_note_colour(n)}">{html.escape(n)}</span>' for n in notes)}</div>
         <div style="font-size: 0.75rem; color: #607d8b">{" · ".join(changes) or NO_CHANGE}</div>
         </div>""",
         unsafe_allow_html=True,
@@ -134,6 +137,14 @@ def kpi_card(row: pd.Series) -> None:
             f"numerator: {_number(row['numerator'])} · denominator: {_number(row['denominator'])}"
             f" · sample size: {_number(row['sample_size'])}"
         )
+
+
+def _note_colour(note: str) -> str:
+    return DORA_LEVEL_COLOURS.get(note.removeprefix("DORA level: "), "#ef6c00")
+
+
+# The DORA levels as the report draws them: elite dark green down to low red.
+DORA_LEVEL_COLOURS = {"elite": "#1b5e20", "high": "#43a047", "medium": "#f9a825", "low": "#c62828"}
 
 
 def _number(value) -> str:
@@ -212,8 +223,17 @@ HEADERS = {
     "actual_date": "Actual",
     "product_owner": "Product owner",
     "sample_size": "Sample",
+    "on_time_probability": "On time",
+    "baseline_launch_date": "Baseline launch",
+    "p50_date": "P50",
+    "p85_date": "P85",
+    "p95_date": "P95",
+    "forecast_slip_days_p85": "Slip at P85 (days)",
+    "remaining_items": "Items to do",
+    "done_in_history": "Done in 90 days",
 }
 MONEY = {"budget_total", "value_at_risk"}
+SHARES = {"on_time_probability"}
 HEALTH = {"delivery_health", "value_health"}
 
 
@@ -229,6 +249,8 @@ def table(frame: pd.DataFrame, name: str, **dataframe_options) -> None:
     for column in frame.columns:
         if column in MONEY:
             config[column] = st.column_config.NumberColumn(header(column), format="dollar")
+        elif column in SHARES:
+            config[column] = st.column_config.NumberColumn(header(column), format="percent")
         elif column in HEALTH:
             config[column] = st.column_config.NumberColumn(header(column), format="%.0f")
         elif column.endswith("_reason") or frame[column].dtype == object:
@@ -277,6 +299,36 @@ def kpi_cards(values: pd.DataFrame, per_row: int = 4) -> None:
     for index, (_, row) in enumerate(values.iterrows()):
         with columns[index % len(columns)]:
             kpi_card(row)
+
+
+def scorecard_values(values: pd.DataFrame) -> pd.DataFrame:
+    """The KPI values that judge the scorecard (every KPI but the flow KPIs, shown apart)."""
+    return values[values["counts_in_health"].astype(bool)]
+
+
+def flow_section(values: pd.DataFrame, history: pd.DataFrame, grain: str) -> None:
+    """Flow load and flow efficiency of the period as cards, beside the work finished in each
+    period by flow item type; the Flow Framework's view, not counted in health."""
+    flow = values[~values["counts_in_health"].astype(bool)]
+    if flow.empty and history.empty:
+        return
+    st.subheader("Flow")
+    st.caption(
+        "Flow Framework metrics of the work under the initiatives' epics: how much is in progress,"
+        " how much of its time is work rather than waiting, and what kind of work gets finished."
+        " Shown beside the scorecard; they do not count in health. Flow velocity is Throughput and"
+        " flow time is Cycle time, above."
+    )
+    cards, chart = st.columns([1, 2])
+    with cards:
+        for _, row in flow[flow["kpi_id"].isin(["flow_load", "flow_efficiency"])].iterrows():
+            kpi_card(row)
+    with chart:
+        recent = history[history["period_start"].isin(sorted(history["period_start"].unique())[-12:])]
+        if recent["kpi_id"].str.startswith("flow_distribution_").any():
+            st.altair_chart(flow_distribution_chart(recent, grain), width="stretch")
+        else:
+            st.caption("No flow items finished in these periods.")
 
 
 def health_summary(row: pd.Series) -> None:

@@ -42,6 +42,10 @@ class GridColumn:
 
 GRID_COLUMNS = (
     GridColumn("launch_date", "Launch", "Delivery", "date"),
+    # The delivery forecast as of as_of (fct_delivery_forecasts), whatever the period shown.
+    GridColumn(
+        "on_time_probability", "On time (forecast)", "Delivery", "ratio", None, "p85_date", "date", "P85 {}"
+    ),
     GridColumn("schedule_slip_days", "Schedule slip (days)", "Delivery", "days", "schedule_slip_days"),
     GridColumn(
         "cost_variance_pct",
@@ -176,6 +180,8 @@ def grid_text(value, unit: str, currency: str = "USD") -> str:
         return f"{value:.1f}"
     if unit == "score":
         return f"{value:+.1f}"
+    if unit == "date":
+        return _date(value)
     return format_value(value, unit, currency)
 
 
@@ -232,13 +238,20 @@ def grid_cell(row: pd.Series, column: GridColumn, definitions: pd.DataFrame, per
                 title.append(f"latest value, from {label}")
     if column.sub_key:
         sub = row.get(column.sub_key)
-        if not is_missing(sub):
+        if not is_missing(sub) and not pd.isna(sub):
             cell["sub"] = column.sub_label.format(grid_text(sub, column.sub_unit, currency))
         if column.sub_key == "estimate_at_completion" and not is_missing(sub):
             title.append(
                 f"EAC = BAC ÷ CPI = {grid_text(row.get('budget_total'), 'money', currency)}"
                 f" ÷ {grid_text(row.get('cpi'), 'index')}"
             )
+    if column.key == "on_time_probability":
+        title.append(
+            "no forecast (in delivery, fewer than 10 items finished in 90 days) or not in delivery"
+            if is_missing(value)
+            else "share of 10,000 trials finishing by the baseline launch,"
+            f" forecast as of {_date(row.get('as_of'))}"
+        )
     if cell["status"]:
         title.append(cell["status"])
     cell["title"] = " · ".join(title)

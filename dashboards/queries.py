@@ -103,7 +103,8 @@ def entity_kpis(version: tuple[str, int], entity_type: str, grain: str, period_s
         """
         SELECT v.kpi_id, d.name AS kpi_name, d.domain, d.unit, d.direction, d.formula,
                v.entity_id, v.period_start, v.value, v.target, v.status, v.numerator,
-               v.denominator, v.sample_size, v.period_complete, d.min_sample_size, d.sample_item,
+               v.denominator, v.sample_size, v.period_complete, v.benchmark_level, d.counts_in_health,
+               d.min_sample_size, d.sample_item,
                p.value AS previous_value, y.value AS year_ago_value
         FROM analytics.kpi_values AS v
         JOIN analytics.kpi_definitions AS d USING (kpi_id)
@@ -131,7 +132,8 @@ def initiative_grid(version: tuple[str, int], grain: str, period_start) -> pd.Da
         """
         SELECT g.*, p.product_name, f.portfolio_name, f.executive_owner,
                s.never_launched, s.no_steward, s.handoff_gap,
-               s.never_launched_reason, s.no_steward_reason, s.handoff_gap_reason, s.as_of
+               s.never_launched_reason, s.no_steward_reason, s.handoff_gap_reason, s.as_of,
+               s.on_time_probability, s.p85_date
         FROM analytics.scorecard_initiative_periods AS g
         JOIN analytics.scorecard_initiatives AS s USING (initiative_id)
         JOIN analytics.dim_products AS p ON p.product_id = g.product_id
@@ -421,4 +423,43 @@ def landed_summary(version: tuple[str, int]) -> pd.DataFrame:
         "SELECT source, count(*) AS files, sum(rows_loaded) AS rows_loaded,"
         " sum(rows_quarantined) AS rows_quarantined, timezone('UTC', max(landed_at)) AS last_landed_at"
         " FROM ops.landed_files GROUP BY source ORDER BY source",
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def delivery_forecasts(version: tuple[str, int]) -> pd.DataFrame:
+    """Every delivery forecast as of as_of, with its initiative's name, product and portfolio."""
+    return _query(
+        version,
+        """
+        SELECT f.*, i.initiative_name, i.product_id, i.portfolio_id
+        FROM analytics.fct_delivery_forecasts AS f
+        JOIN analytics.dim_initiatives AS i USING (initiative_id)
+        ORDER BY f.on_time_probability NULLS LAST, f.initiative_id
+        """,
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def forecast_distribution(version: tuple[str, int], initiative_id: str) -> pd.DataFrame:
+    return _query(
+        version,
+        "SELECT * FROM analytics.fct_delivery_forecast_distribution WHERE initiative_id = ?"
+        " ORDER BY duration_days",
+        [initiative_id],
+    )
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def flow_history(version: tuple[str, int], entity_type: str, entity_id: str, grain: str) -> pd.DataFrame:
+    """The flow KPIs of one entity in every period (flow load, efficiency, distribution)."""
+    return _query(
+        version,
+        """
+        SELECT kpi_id, period_start, value, sample_size, period_complete
+        FROM analytics.kpi_values
+        WHERE starts_with(kpi_id, 'flow_') AND entity_type = ? AND entity_id = ? AND period_grain = ?
+        ORDER BY period_start, kpi_id
+        """,
+        [entity_type, entity_id, grain],
     )

@@ -105,7 +105,7 @@ def initiative_grid(warehouse: Path, grain: str, period_start: str) -> list[dict
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
         cursor = connection.execute(
-            "SELECT g.*, s.never_launched, s.no_steward, s.handoff_gap"
+            "SELECT g.*, s.never_launched, s.no_steward, s.handoff_gap, s.on_time_probability, s.p85_date"
             " FROM analytics.scorecard_initiative_periods AS g JOIN analytics.scorecard_initiatives AS s"
             " USING (initiative_id) WHERE g.period_grain = ? AND g.period_start = CAST(? AS DATE)"
             " ORDER BY g.initiative_id",

@@ -15,6 +15,36 @@ from dashboards.components import (
 from dashboards.formatting import RAG_COLOURS, format_period, format_value, plain, too_few
 from dashboards.grid import person
 
+
+def forecast_section(forecast: pd.Series, distribution: pd.DataFrame) -> None:
+    """Will it launch on time: P50/P85/P95 against the baseline launch, and the trials' spread."""
+    as_of = forecast["as_of"]
+    if forecast["status"] != "forecast":
+        st.info(
+            f"No forecast: {int(forecast['done_in_history'])} flow items finished in the 90 days to"
+            f" {as_of:%d %b %Y}, fewer than the 10 a forecast needs;"
+            f" {int(forecast['remaining_items'])} still to do."
+        )
+        return
+    probability = forecast["on_time_probability"]
+    colour = RAG_COLOURS["green" if probability >= 0.85 else "amber" if probability >= 0.5 else "red"]
+    slip = int(forecast["forecast_slip_days_p85"])
+    st.markdown(
+        f"<div style='font-size:1.05rem'><b style='color:{colour}'>{probability:.0%} likely</b> to finish"
+        f" by the baseline launch of {forecast['baseline_launch_date']:%d %b %Y}; 85 % likely by"
+        f" <b>{forecast['p85_date']:%d %b %Y}</b> ({abs(slip)} days {'late' if slip > 0 else 'early'}"
+        f"{'' if slip else ', on the day'}).</div>",
+        unsafe_allow_html=True,
+    )
+    st.caption(
+        f"Monte Carlo over 10,000 trials, as of {as_of:%d %b %Y}: {int(forecast['remaining_items'])} flow"
+        f" items to do, drawn at the pace of the {int(forecast['done_in_history'])} finished in the last"
+        f" 90 days. P50 {forecast['p50_date']:%d %b %Y} · P85 {forecast['p85_date']:%d %b %Y}"
+        f" · P95 {forecast['p95_date']:%d %b %Y}."
+    )
+    st.altair_chart(charts.forecast_chart(distribution, forecast), width="stretch")
+
+
 FLAGS = {
     "never_launched": "Never launched",
     "no_steward": "No steward",
@@ -95,6 +125,10 @@ with delivery:
     else:
         st.altair_chart(charts.milestones_chart(milestones), width="stretch")
         table(milestones.drop(columns=["milestone_id"]), f"milestones of {initiative}")
+    forecast = queries.delivery_forecasts(version).set_index("initiative_id").reindex([initiative]).iloc[0]
+    if pd.notna(forecast["status"]):
+        st.subheader("Delivery forecast")
+        forecast_section(forecast, queries.forecast_distribution(version, initiative))
     st.subheader("Cost and earned value")
     st.caption(f"CPI {latest('cpi')} · SPI {latest('spi')} · cost variance {latest('cost_variance_pct')}")
     curves = queries.earned_value(version, initiative)

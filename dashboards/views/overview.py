@@ -8,9 +8,11 @@ from dashboards import charts, queries
 from dashboards.components import (
     csv_download,
     current_version,
+    flow_section,
     kpi_cards,
     period_filters,
     portfolio_product_filters,
+    scorecard_values,
     shared_filters,
     url_choice,
     url_multichoice,
@@ -39,11 +41,14 @@ st.caption(f"{grain.title()} {format_period(period, grain)} · warehouse `{versi
 
 st.header("Organisation")
 organisation = queries.entity_kpis(version, "organisation", grain, period)
+scorecard = scorecard_values(organisation)
 for domain in ("delivery", "value", "strategy"):
-    values = organisation[organisation["domain"] == domain]
+    values = scorecard[scorecard["domain"] == domain]
     if not values.empty:
         st.subheader(domain.title())
         kpi_cards(values)
+    if domain == "delivery":
+        flow_section(organisation, queries.flow_history(version, "organisation", "all", grain), grain)
 
 st.header("Initiatives: delivery and value")
 grid = queries.initiative_grid(version, grain, period)
@@ -129,7 +134,7 @@ if names:
     )
 
 st.header("Portfolios")
-portfolio_values = queries.entity_kpis(version, "portfolio", grain, period)
+portfolio_values = scorecard_values(queries.entity_kpis(version, "portfolio", grain, period))
 if portfolio_values.empty:
     st.info("No portfolio has KPI values in this period.")
 else:

@@ -6,10 +6,12 @@ from dashboards import queries
 from dashboards.components import (
     csv_download,
     current_version,
+    flow_section,
     health_summary,
     kpi_cards,
     period_filters,
     portfolio_product_filters,
+    scorecard_values,
     shared_filters,
     table,
 )
@@ -47,7 +49,8 @@ values = values[values["entity_id"] == entity_id]
 if values.empty:
     st.info("No KPI values for this period.")
 else:
-    kpi_cards(values)
+    kpi_cards(scorecard_values(values))
+flow_section(values, queries.flow_history(version, entity_type, entity_id, grain), grain)
 
 st.subheader(f"Initiatives · {format_period(period, grain)}")
 grid = queries.initiative_grid(version, grain, period)

@@ -4,7 +4,13 @@ forecast launch, coloured by the quadrant it stands in for the chosen period."""
 import streamlit as st
 
 from dashboards import charts, queries
-from dashboards.components import current_version, period_filters, portfolio_product_filters, shared_filters
+from dashboards.components import (
+    current_version,
+    period_filters,
+    portfolio_product_filters,
+    shared_filters,
+    table,
+)
 from dashboards.formatting import format_period
 
 st.title("Roadmap")
@@ -42,4 +48,32 @@ if not missing.empty:
         + ", ".join(
             f"{i} · {n}" for i, n in zip(missing["initiative_id"], missing["initiative_name"], strict=True)
         )
+    )
+
+forecasts = queries.delivery_forecasts(version)
+forecasts = forecasts[forecasts["initiative_id"].isin(grid["initiative_id"])]
+if not forecasts.empty:
+    st.subheader("Will they launch on time?")
+    st.caption(
+        f"Delivery forecasts as of {forecasts['as_of'].iloc[0]:%d %b %Y}: 10,000 trials drawing the"
+        " work still to do at the pace of the last 90 days. On time: the share of trials finishing by"
+        " the baseline launch; fewer than 10 items finished in 90 days give no forecast."
+    )
+    table(
+        forecasts[
+            [
+                "initiative_id",
+                "initiative_name",
+                "baseline_launch_date",
+                "on_time_probability",
+                "p50_date",
+                "p85_date",
+                "p95_date",
+                "forecast_slip_days_p85",
+                "remaining_items",
+                "done_in_history",
+                "status",
+            ]
+        ],
+        "delivery forecasts",
     )

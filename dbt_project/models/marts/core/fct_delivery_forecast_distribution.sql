@@ -8,7 +8,7 @@ select
     trials,
     cast(trials as double) / sum(trials) over (partition by initiative_id) as share_of_trials,
     cast(sum(trials) over (partition by initiative_id order by duration_days rows unbounded preceding) as double)
-        / sum(trials) over (partition by initiative_id) as share_finished
+    / sum(trials) over (partition by initiative_id) as share_finished
 from (
     select initiative_id, duration_days, count(*) as trials
     from {{ ref('fct_delivery_forecast_trials') }}

@@ -77,7 +77,7 @@ drawn as (
         1 + case
             when g.zero_share = 0 then 0
             else cast(floor(ln(1 - {{ hex_unit_interval('g.digest', 9) }}) / ln(g.zero_share)) as bigint)
-        end as days
+        end as days_drawn
     from digests as g
     inner join busy_days as b
         on
@@ -90,12 +90,12 @@ running as (
         initiative_id,
         trial,
         remaining_items,
-        sum(items_done) over (partition by initiative_id, trial order by draw rows unbounded preceding) as items_drawn,
-        sum(days) over (partition by initiative_id, trial order by draw rows unbounded preceding) as days_drawn
+        sum(items_done) over (partition by initiative_id, trial order by draw rows unbounded preceding) as items_so_far,
+        sum(days_drawn) over (partition by initiative_id, trial order by draw rows unbounded preceding) as days_so_far
     from drawn
 )
 
-select initiative_id, trial, min(days_drawn) as duration_days
+select initiative_id, trial, min(days_so_far) as duration_days
 from running
-where items_drawn >= remaining_items
+where items_so_far >= remaining_items
 group by initiative_id, trial

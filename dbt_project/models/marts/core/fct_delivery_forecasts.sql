@@ -14,7 +14,8 @@ with histories as (
 baseline_launches as (
     select
         i.initiative_id,
-        coalesce(min(m.baseline_date), i.baseline_end) as baseline_launch_date
+        coalesce(min(m.baseline_date), i.baseline_end) as baseline_launch_date,
+        {{ dbt.datediff(as_of(), 'coalesce(min(m.baseline_date), i.baseline_end)', 'day') }} as days_to_launch
     from {{ ref('dim_initiatives') }} as i
     left join {{ ref('fct_milestones') }} as m on i.initiative_id = m.initiative_id and m.is_launch
     group by i.initiative_id, i.baseline_end
@@ -26,8 +27,8 @@ percentiles as (
         cast(ceil({{ percentile_cont('t.duration_days', 0.5) }}) as integer) as p50_days,
         cast(ceil({{ percentile_cont('t.duration_days', 0.85) }}) as integer) as p85_days,
         cast(ceil({{ percentile_cont('t.duration_days', 0.95) }}) as integer) as p95_days,
-        cast(count(case when t.duration_days <= {{ dbt.datediff(as_of(), 'b.baseline_launch_date', 'day') }} then 1 end)
-            as double) / count(*) as on_time_probability
+        cast(count(case when t.duration_days <= b.days_to_launch then 1 end) as double) / count(*)
+            as on_time_probability
     from {{ ref('fct_delivery_forecast_trials') }} as t
     inner join baseline_launches as b on t.initiative_id = b.initiative_id
     group by t.initiative_id

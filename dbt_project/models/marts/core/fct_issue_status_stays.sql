@@ -38,7 +38,10 @@ stays as (
     select f.issue_key, 0, i.status_name, f.created_at, cast(null as timestamp)
     from flow_items as f
     inner join {{ ref('stg_jira__issues') }} as i on f.issue_key = i.issue_key
-    where not exists (select 1 from changes as c where c.issue_key = f.issue_key)
+    where not exists (
+        select 1 from changes as c
+        where c.issue_key = f.issue_key
+    )
 )
 
 select
