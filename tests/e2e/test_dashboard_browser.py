@@ -160,8 +160,10 @@ def test_portfolio_page_shows_its_health_and_initiatives(demo_run, dashboard_url
         "SELECT portfolio_name, delivery_health, initiatives FROM analytics.scorecard_portfolios"
         " WHERE portfolio_id = 'F2'",
     )[0]
-    text = _open(browser_page, dashboard_url + "portfolios?portfolio=F2", f"{name} (F2)", "portfolios")
-    assert f"{delivery:.0f} / 100" in text
+    # The health metrics may draw after the header: wait for the figure itself.
+    health = f"{delivery:.0f} / 100"
+    text = _open(browser_page, dashboard_url + "portfolios?portfolio=F2", health, "portfolios")
+    assert f"{name} (F2)" in text
     assert f"{initiatives} initiatives" in text
 
 

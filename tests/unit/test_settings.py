@@ -7,6 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
+import yaml
 
 from orchestration.settings import SettingsError, load_settings, read_config_file
 
@@ -46,6 +47,8 @@ def test_jira_and_deployment_keys(tmp_path):
         ('[jira]\nstory_point_field = "customfield_1"\n', "jira.story_point_field"),
         ('[jira]\nstory_points_field = "points"\n', "jira.story_points_field"),
         ('[jira.status_categories]\nDone = "finished"\n', "jira.status_categories.'Done'"),
+        ('[jira.flow_item_types]\nSpike = "chore"\n', "jira.flow_item_types.'Spike'"),
+        ("[jira]\nwait_statuses = []\n", "jira.wait_statuses"),
         ("[duckdb]\nthreads = 0\n", "duckdb.threads"),
         ("[paths\n", "cannot read configuration"),
     ],
@@ -53,6 +56,25 @@ def test_jira_and_deployment_keys(tmp_path):
 def test_bad_configuration_names_the_key(tmp_path, text, named):
     with pytest.raises(SettingsError, match=named.replace(".", r"\.").replace("'", "'")):
         load_settings(config=_toml(tmp_path, text), environ={})
+
+
+def test_flow_keys_reach_dbt_as_it_compares_them(tmp_path):
+    config = _toml(
+        tmp_path,
+        '[jira]\nwait_statuses = [" Blocked ", "In QA"]\n[jira.flow_item_types]\n" Spike " = "debt"\n',
+    )
+    settings = load_settings(config=config, environ={})
+    assert settings.flow_item_types == (("spike", "debt"),)
+    assert settings.dbt_vars()["flow_item_type_overrides"] == {"spike": "debt"}
+    assert settings.dbt_vars()["wait_statuses"] == ["blocked", "in qa"]
+    # By default, the spec's seven wait statuses.
+    assert load_settings(environ={}).dbt_vars()["wait_statuses"] == [
+        "blocked", "on hold", "ready for qa", "ready for release", "ready for review", "waiting",
+        "waiting for review",
+    ]  # fmt: skip
+    # ... which a bare `dbt build` takes from dbt_project.yml.
+    project = yaml.safe_load((Path(__file__).parents[2] / "dbt_project" / "dbt_project.yml").read_text())
+    assert project["vars"]["wait_statuses"] == load_settings(environ={}).dbt_vars()["wait_statuses"]
 
 
 def test_bad_as_of(tmp_path):
@@ -108,7 +130,8 @@ def test_every_key_sets_its_field(tmp_path):
         (
             '[jira]\nstory_point_field = "customfield_1"\n',
             "unknown key 'jira.story_point_field' "
-            "(known keys of [jira]: epic_link_field, export, status_categories, story_points_field)",
+            "(known keys of [jira]: epic_link_field, export, flow_item_types, status_categories,"
+            " story_points_field, wait_statuses)",
         ),
         (
             "threads = 2\n",
