@@ -322,3 +322,26 @@ def test_two_runs_give_identical_forecasts(landing, warehouse, tmp_path_factory)
     for table in ("fct_delivery_forecasts", "fct_delivery_forecast_distribution"):
         sql = f"SELECT * FROM analytics.{table} ORDER BY ALL"
         assert query(again.warehouse, sql) == query(warehouse, sql), table
+
+
+def test_the_demo_plants_the_flow_and_forecast_stories(demo):
+    warehouse = demo.settings.warehouse
+    (late,) = demo.planted["forecast_miss_initiatives"]
+    ((probability, status),) = query(
+        warehouse,
+        "SELECT on_time_probability, status FROM analytics.fct_delivery_forecasts WHERE initiative_id = ?",
+        [late],
+    )
+    assert status == "forecast" and probability < 0.1
+
+    def extreme(kpi_id: str, order: str) -> list[tuple]:
+        return query(
+            warehouse,
+            "SELECT entity_id FROM analytics.kpi_values WHERE kpi_id = ? AND entity_type = 'product'"
+            " AND period_grain = 'quarter' AND period_start = DATE '2025-04-01'"
+            f" ORDER BY value {order} LIMIT 1",
+            [kpi_id],
+        )
+
+    assert extreme("flow_distribution_defect", "DESC") == [(demo.planted["defect_heavy_products"][0],)]
+    assert extreme("flow_efficiency", "ASC") == [(demo.planted["waiting_work_products"][0],)]
