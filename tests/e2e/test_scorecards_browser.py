@@ -99,7 +99,12 @@ def test_a_click_on_the_quadrant_opens_the_initiative(demo, dashboard_url, brows
     assert measurable
     # Vega draws each initiative as a mark described by its tooltip's fields: one per initiative
     # that has both healths, labelled by its id.
-    chart = page.locator("[data-testid=stVegaLiteChart]").first
+    # The quadrant: the chart whose marks are initiatives (the Flow section's chart comes first).
+    chart = (
+        page.locator("[data-testid=stVegaLiteChart]")
+        .filter(has=page.locator("g.mark-symbol.role-mark path[aria-label*='initiative: ']"))
+        .first
+    )
     chart.scroll_into_view_if_needed()
     marks = chart.locator("g.mark-symbol.role-mark path[aria-label*='initiative: ']")
     described = marks.evaluate_all("ms => ms.map(m => m.getAttribute('aria-label'))")

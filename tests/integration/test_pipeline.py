@@ -57,7 +57,7 @@ def test_published_values_agree_with_the_facts(demo_run):
 def test_catalogue_is_published_from_the_seed(demo_run):
     settings, _ = demo_run
     rows = dict(query(settings.warehouse, "SELECT kpi_id, green_at FROM analytics.kpi_definitions"))
-    assert len(rows) == 30
+    assert len(rows) == 36
     assert rows["on_time_milestone_rate"] == 0.8 and rows["throughput"] is None
 
 

@@ -30,7 +30,7 @@ def test_every_kpi_has_values_at_each_of_its_grains(demo):
             for entity in row["entity_types"].split(",")
             for grain in row["period_grains"].split(",")
         }
-    assert len({kpi for kpi, _, _ in expected}) == 30
+    assert len({kpi for kpi, _, _ in expected}) == 36
     assert expected - published == set()
     assert published - expected == set()  # nothing at a grain the catalogue does not define
 
@@ -103,8 +103,9 @@ def test_delivery_health_averages_the_latest_rated_month_statuses(demo):
     """Recomputed in Python from kpi_values: the mean of 100/50/0 over the delivery KPIs with an
     initiative row, each at its latest month, unrated ones left out."""
     warehouse = demo.settings.warehouse
-    definitions = query(warehouse, "SELECT kpi_id, domain FROM analytics.kpi_definitions")
-    delivery = {kpi for kpi, domain in definitions if domain == "delivery"}
+    definitions = query(warehouse, "SELECT kpi_id, domain, counts_in_health FROM analytics.kpi_definitions")
+    # The flow KPIs are delivery KPIs that count in no health (kpi-taxonomy.md, revision 3).
+    delivery = {kpi for kpi, domain, counts in definitions if domain == "delivery" and counts}
     latest: dict[tuple[str, str], tuple[dt.date, str]] = {}
     for kpi, initiative, start, status in query(
         warehouse,
