@@ -11,7 +11,6 @@ import dataclasses
 import datetime as dt
 import gzip
 import json
-import math
 import random
 import zlib
 from collections import defaultdict
@@ -594,19 +593,12 @@ class _DemoOrganisation:
         return issues
 
     def _late_backlog(self, ini: Initiative, prefix: str, offset: int, team_managed: bool) -> list[dict]:
-        """Work found in the horizon's last month, still to do (as far as the export shows it): at
-        least as many issues again as the initiative began with. Keys from 9001 on, so the other issues
+        """Work found in the horizon's last month, still to do (as far as the export shows it): as
+        many issues again as the initiative began with. Keys from 9001 on, so the other issues
         keep their keys (and the draws seeded by them)."""
         rng = random.Random(f"{self.seed}-{ini.initiative_id}-late-backlog")
-        # Its work so far was done across 4/5 of the days since its start: twice what that pace
-        # finishes by the baseline end, so that the forecast misses whatever the dates.
-        issues, worked_days = (
-            self.scale.issues_per_initiative,
-            max((self.horizon - ini.actual_start).days * 0.8, 1),
-        )
-        days_left = (ini.baseline_end - self.horizon).days
         backlog = []
-        for n in range(max(issues, math.ceil(2 * issues * days_left / worked_days))):
+        for n in range(self.scale.issues_per_initiative):
             key = f"{prefix}-{9001 + n}"
             day = self.horizon - dt.timedelta(days=rng.randint(0, 30))
             created = dt.datetime.combine(day, dt.time(rng.randint(7, 17), rng.randint(0, 59)), dt.UTC)

@@ -332,7 +332,8 @@ def test_the_demo_plants_the_flow_and_forecast_stories(demo):
         "SELECT on_time_probability, status FROM analytics.fct_delivery_forecasts WHERE initiative_id = ?",
         [late],
     )
-    assert status == "forecast" and probability < 0.1
+    # It will more likely miss its launch than make it: its P50 is after the baseline launch.
+    assert status == "forecast" and probability < 0.5
 
     def extreme(kpi_id: str, order: str) -> list[tuple]:
         return query(
