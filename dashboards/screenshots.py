@@ -9,15 +9,12 @@ The dashboard is served on a free port of 127.0.0.1 for the while.
 from __future__ import annotations
 
 import argparse
-import os
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 from dashboards.pack import chromium_path
+from dashboards.serving import serve
 
 # (file, page path, text the page shows once rendered, element to scroll to)
 PAGES = [
@@ -38,58 +35,25 @@ PAGES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 def shoot(warehouse: Path, out: Path) -> list[Path]:
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
-    server = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "orchestration.cli",
-            "dashboard",
-            "--warehouse",
-            str(warehouse),
-            "--port",
-            str(port),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-        start_new_session=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
     written = []
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(url, timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        out.mkdir(parents=True, exist_ok=True)
-        with sync_playwright() as playwright:
-            browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
-            page = browser.new_page(viewport={"width": 1440, "height": 900})
-            for name, path, marker, scroll_to in PAGES:
-                page.goto(url + path)
-                page.get_by_text(marker).first.wait_for(timeout=60_000)
-                time.sleep(3)  # charts draw after the text
-                if scroll_to:
-                    page.locator(scroll_to).first.evaluate("e => e.scrollIntoView({block: 'start'})")
-                    time.sleep(1)
-                target = out / f"{name}.png"
-                page.screenshot(path=str(target))
-                written.append(target)
-            browser.close()
-    finally:
-        os.killpg(server.pid, 15)
-        server.wait(timeout=20)
+    out.mkdir(parents=True, exist_ok=True)
+    with serve(warehouse) as url, sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=chromium_path(), args=["--no-sandbox"])
+        page = browser.new_page(viewport={"width": 1440, "height": 900})
+        for name, path, marker, scroll_to in PAGES:
+            page.goto(url + path)
+            page.get_by_text(marker).first.wait_for(timeout=60_000)
+            time.sleep(3)  # charts draw after the text
+            if scroll_to:
+                page.locator(scroll_to).first.evaluate("e => e.scrollIntoView({block: 'start'})")
+                time.sleep(1)
+            target = out / f"{name}.png"
+            page.screenshot(path=str(target))
+            written.append(target)
+        browser.close()
     return written
 
 

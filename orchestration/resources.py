@@ -5,29 +5,15 @@ sensor or the Dagster UI is recorded in `ops.runs` the same way: begun when the 
 are set up, finished by the publish asset (published) or, at teardown, as blocked or failed.
 """
 
-import fcntl
-from collections.abc import Callable
 from typing import IO
 
 import dagster as dg
 from pydantic import PrivateAttr
 
 from orchestration import run_records
+from orchestration.run_records import close_unfinished_run
 from orchestration.settings import Settings, load_settings
-
-
-def acquire_run_lock(settings: Settings, on_wait: Callable[[], None] | None = None) -> IO:
-    """The one-run-at-a-time lock on the working database, held until the returned file is closed;
-    waits for a run that holds it."""
-    settings.state_dir.mkdir(parents=True, exist_ok=True)
-    lock = settings.run_lock.open("w")
-    try:
-        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-    except BlockingIOError:
-        if on_wait is not None:
-            on_wait()
-        fcntl.flock(lock, fcntl.LOCK_EX)
-    return lock
+from orchestration.warehouse import acquire_run_lock
 
 
 class PipelineResource(dg.ConfigurableResource):
@@ -83,30 +69,3 @@ class PipelineResource(dg.ConfigurableResource):
         finally:
             if self._lock is not None:
                 self._lock.close()  # releases the lock
-
-
-def close_unfinished_run(settings: Settings, run_id: str, failure: str | None = None) -> None:
-    """A run that did not publish is blocked (a blocking check failed) or failed."""
-    outcome, _ = run_records.run_record(settings, run_id)
-    if outcome is not None:
-        return
-    blocking = [row for row in run_records.failed_checks(settings, run_id) if row[2] == "blocking"]
-    if blocking:
-        run_records.finish_run(settings, run_id, "blocked", blocked_message(blocking))
-    else:
-        run_records.finish_run(
-            settings,
-            run_id,
-            "failed",
-            failure or "the run stopped before publishing; see its Dagster logs",
-        )
-
-
-def blocked_message(failed: list[tuple[str, str, str, str]]) -> str:
-    """One paragraph: which blocking checks failed, what they observed."""
-    parts = [f"{check} on {asset}: {observed}" for asset, check, _, observed in failed]
-    return (
-        f"Publishing blocked: {len(failed)} blocking check(s) failed: "
-        + "; ".join(parts)
-        + ". The previously published warehouse was left as it was."
-    )

@@ -211,3 +211,30 @@ def run_report(settings: Settings, run_id: str, files_left: int = 0) -> list[str
 
 def _count(number: int, noun: str, plural: str | None = None) -> str:
     return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
+def close_unfinished_run(settings: Settings, run_id: str, failure: str | None = None) -> None:
+    """A run that did not publish is blocked (a blocking check failed) or failed."""
+    outcome, _ = run_record(settings, run_id)
+    if outcome is not None:
+        return
+    blocking = [row for row in failed_checks(settings, run_id) if row[2] == "blocking"]
+    if blocking:
+        finish_run(settings, run_id, "blocked", blocked_message(blocking))
+    else:
+        finish_run(
+            settings,
+            run_id,
+            "failed",
+            failure or "the run stopped before publishing; see its Dagster logs",
+        )
+
+
+def blocked_message(failed: list[tuple[str, str, str, str]]) -> str:
+    """One paragraph: which blocking checks failed, what they observed."""
+    parts = [f"{check} on {asset}: {observed}" for asset, check, _, observed in failed]
+    return (
+        f"Publishing blocked: {len(failed)} blocking check(s) failed: "
+        + "; ".join(parts)
+        + ". The previously published warehouse was left as it was."
+    )

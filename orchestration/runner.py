@@ -6,14 +6,14 @@ import contextlib
 import dataclasses
 import io
 from pathlib import Path
-from typing import IO
+from typing import IO, TYPE_CHECKING
 
-import dagster as dg
-
-from orchestration import run_records
+from orchestration import run_inputs, run_records
 from orchestration.ingest.landing import LandingError, check_landing_folder
-from orchestration.resources import PipelineResource, close_unfinished_run
 from orchestration.settings import Settings
+
+if TYPE_CHECKING:
+    import dagster as dg
 
 __all__ = ["LandingError", "RunOutcome", "run_pipeline"]
 
@@ -63,6 +63,8 @@ def _files_left(result: dg.ExecuteInProcessResult) -> int:
 
 
 def _step_timings(instance: dg.DagsterInstance, run_id: str) -> tuple[StepTiming, ...]:
+    import dagster as dg
+
     started: dict[str, float] = {}
     timings = []
     for entry in instance.all_logs(run_id):
@@ -116,10 +118,23 @@ class _RunLog(io.TextIOBase):
         super().close()
 
 
-def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
-    """Ingest -> dbt build -> checks -> publish, through the same definitions `dagster dev` shows."""
+def run_pipeline(settings: Settings, *, quiet: bool = True, reuse_unchanged: bool = True) -> RunOutcome:
+    """Ingest -> dbt build -> checks -> publish, through the same definitions `dagster dev` shows.
+
+    A run whose inputs are those of the warehouse in place is recorded as published with nothing
+    new, without starting Dagster (orchestration/run_inputs.py), unless `reuse_unchanged` is off."""
     check_landing_folder(settings.landing_dir)
+    inputs = run_inputs.fingerprint(settings)  # before the ingest reads a byte
+    unchanged = run_inputs.publish_unchanged(settings, inputs) if reuse_unchanged else None
+    if unchanged is not None:
+        run_id, message = unchanged
+        report = tuple(run_records.run_report(settings, run_id))
+        return RunOutcome(run_id, "published", message, report=report)
+    # Dagster and the definitions load only for a run that has something to do (seconds).
+    import dagster as dg
+
     from orchestration.definitions import PIPELINE_JOB, defs
+    from orchestration.resources import PipelineResource
 
     pipeline = PipelineResource(
         landing_dir=str(settings.landing_dir),
@@ -153,11 +168,16 @@ def run_pipeline(settings: Settings, *, quiet: bool = True) -> RunOutcome:
             if log.error is None
             else f" (the run log {log_path} is incomplete: {log.error.strerror})"
         )
-    close_unfinished_run(settings, result.run_id, failure)
+    run_records.close_unfinished_run(settings, result.run_id, failure)
     outcome, message = run_records.run_record(settings, result.run_id)
     if outcome == "failed" and failure and message != failure:
         # The resource's teardown could not know which step failed; the result does.
         run_records.finish_run(settings, result.run_id, "failed", failure)
         message = failure
-    report = tuple(run_records.run_report(settings, result.run_id, _files_left(result)))
+    files_left = _files_left(result)
+    if outcome == "published" and not files_left:
+        run_inputs.remember_published(settings, inputs, result.run_id)
+    else:
+        run_inputs.forget_published(settings)
+    report = tuple(run_records.run_report(settings, result.run_id, files_left))
     return RunOutcome(result.run_id, outcome or "failed", message or failure or "", steps, report)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import dagster as dg
 
-from orchestration.ingest.assets import INGESTED_FOLDERS
+from orchestration.run_inputs import landing_files
 from orchestration.settings import Settings, load_settings
 
 
@@ -23,16 +23,7 @@ def daily_schedule(job_name: str) -> dg.ScheduleDefinition:
 
 def landing_fingerprint(settings: Settings) -> dict[str, str]:
     """Each landed file's path and size+mtime: cheap to take, changes when a file lands."""
-    files = {}
-    for folder in INGESTED_FOLDERS:
-        base = settings.landing_dir / folder
-        if not base.exists():
-            continue
-        for path in sorted(base.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                stat = path.stat()
-                files[str(path.relative_to(settings.landing_dir))] = f"{stat.st_size}:{stat.st_mtime_ns}"
-    return files
+    return {path: identity.split(":", 1)[1] for path, identity in landing_files(settings).items()}
 
 
 def ingested_fingerprint(settings: Settings) -> dict[str, str] | None:

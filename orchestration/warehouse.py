@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import fcntl
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import IO
 
 import duckdb
 
@@ -61,3 +63,17 @@ def read_only_connection(path: Path) -> duckdb.DuckDBPyConnection:
     connection = duckdb.connect(str(path), read_only=True)
     connection.execute("SET TimeZone = 'UTC'")
     return connection
+
+
+def acquire_run_lock(settings: Settings, on_wait: Callable[[], None] | None = None) -> IO:
+    """The one-run-at-a-time lock on the working database, held until the returned file is closed;
+    waits for a run that holds it."""
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    lock = settings.run_lock.open("w")
+    try:
+        fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        if on_wait is not None:
+            on_wait()
+        fcntl.flock(lock, fcntl.LOCK_EX)
+    return lock

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 from orchestration.dbt import DBT_PROJECT_DIR
-from orchestration.resources import acquire_run_lock
 from orchestration.settings import Settings
+from orchestration.warehouse import acquire_run_lock
 
 
 class DocsError(Exception):

@@ -5,7 +5,7 @@ from collections.abc import Callable
 import dagster as dg
 
 from orchestration import run_records
-from orchestration.ingest import events, jira, sources
+from orchestration.ingest import sources
 from orchestration.ingest.contracts import CSV_FOLDERS
 from orchestration.ingest.landing import FileResult, check_landing_folder
 from orchestration.resources import PipelineResource
@@ -75,4 +75,3 @@ def ingest_events(pipeline: PipelineResource) -> dg.MaterializeResult:
 
 
 INGEST_ASSETS = [*(_csv_folder_asset(folder) for folder in CSV_FOLDERS), ingest_jira, ingest_events]
-INGESTED_FOLDERS = [*CSV_FOLDERS, jira.FOLDER, events.FOLDER]

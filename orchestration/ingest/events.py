@@ -15,7 +15,7 @@ import duckdb
 from orchestration.ingest.csv_files import TIMESTAMP_PATTERN
 from orchestration.ingest.json_files import stage_json_lines
 from orchestration.ingest.landing import RECORD_TEXT_LIMIT, UnreadableFile, count_records
-from orchestration.warehouse import fetch_one, quote_literal
+from orchestration.warehouse import quote_literal
 
 SOURCE = "product/events"
 FOLDER = "product/events"
@@ -82,8 +82,8 @@ _VERDICT = f"""
 """
 
 
-def _stage_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> str | None:
-    """TEMP VIEW landing_lines of a Parquet file, each row as its JSON object; or why not."""
+def _stage_parquet(connection: duckdb.DuckDBPyConnection, path: Path, view: str) -> str | None:
+    """TEMP VIEW `view` of a Parquet file, each row as its JSON object; or why not."""
     try:
         columns = {
             row[0]
@@ -99,7 +99,7 @@ def _stage_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> str | N
     if missing:
         return f"wrong Parquet schema: missing columns {missing}"
     connection.execute(
-        "CREATE OR REPLACE TEMP VIEW landing_lines AS SELECT _record, payload::VARCHAR AS line,"
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT _record, payload::VARCHAR AS line,"
         " payload, true AS is_object FROM (SELECT row_number() OVER () AS _record, to_json(t) AS payload"
         f" FROM read_parquet({quote_literal(str(path))}) AS t)"
     )
@@ -107,36 +107,59 @@ def _stage_parquet(connection: duckdb.DuckDBPyConnection, path: Path) -> str | N
 
 
 def load_events_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> tuple[int, int]:
-    if path.name.endswith(".parquet"):
-        problem = _stage_parquet(connection, path)
-        if problem:
-            raise UnreadableFile(problem, count_records(path))
-    else:
-        stage_json_lines(connection, path, "landing_lines")
-    # Only the line's text and the fields read are kept: the JSON and the extracted list are
-    # not stored twice over.
+    return load_events_files(connection, [path], run_id)[path]
+
+
+def load_events_files(
+    connection: duckdb.DuckDBPyConnection, paths: list[Path], run_id: str
+) -> dict[Path, tuple[int, int]]:
+    """Event files checked and loaded in one pass of statements: the good calls into raw, the
+    others into quarantine; per file, (loaded, quarantined).
+
+    Many files to one statement: each file is its own branch of one UNION ALL (its lines
+    numbered in its own scan), so DuckDB reads them side by side on its threads, and a day's
+    file pays the statements' fixed costs once per batch rather than once. Raises
+    UnreadableFile (or a reader's error) when any file cannot be read; the caller then loads
+    the files one by one, which quarantines that one whole and loads the others."""
+    views = []
+    for number, path in enumerate(paths):
+        view = f"landing_lines_{number}"
+        if path.name.endswith(".parquet"):
+            problem = _stage_parquet(connection, path, view)
+            if problem:
+                raise UnreadableFile(problem, count_records(path))
+        else:
+            stage_json_lines(connection, path, view)
+        views.append(f"SELECT {quote_literal(str(path))} AS _file, * FROM {view}")
+    # Only the parsed JSON is kept (a valid line's text is its JSON's: DuckDB's cast validates and
+    # keeps the text as written), and a line's text only when it is not JSON: raw takes the JSON
+    # as it is, with no second parse.
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE checked_events AS SELECT *, {_VERDICT} AS _verdict FROM ("
-        f" SELECT _record, line, is_object, {_FIELDS} FROM ("
+        f" SELECT _file, _record, payload, CASE WHEN payload IS NULL THEN line END AS unparsed,"
+        f"  is_object, {_FIELDS} FROM ("
         f"  SELECT *, {_PROPERTIES} AS p FROM ("
-        f"   SELECT *, CASE WHEN is_object THEN {_EXTRACT} END AS f FROM landing_lines)))"
+        f"   SELECT *, CASE WHEN is_object THEN {_EXTRACT} END AS f FROM ({' UNION ALL '.join(views)}))))"
     )
     connection.execute(
         "INSERT INTO raw.product_events SELECT message_id, type, event, user_id, anonymous_id,"
-        " event_time, product_id, feature, line::JSON, ?, _record, ? FROM checked_events"
+        " event_time, product_id, feature, payload, _file, _record, ? FROM checked_events"
         " WHERE _verdict IS NULL",
-        [str(path), run_id],
+        [run_id],
     )
     connection.execute(
-        "INSERT INTO ingest.quarantine SELECT ?, ?, ?, _record, left(line, ?),"
-        " split_part(_verdict, '|', 1), 'record ' || _record || ': ' || split_part(_verdict, '|', 2)"
+        "INSERT INTO ingest.quarantine SELECT ?, ?, _file, _record,"
+        " left(coalesce(payload::VARCHAR, unparsed), ?), split_part(_verdict, '|', 1),"
+        " 'record ' || _record || ': ' || split_part(_verdict, '|', 2)"
         " FROM checked_events WHERE _verdict IS NOT NULL",
-        [run_id, SOURCE, str(path), RECORD_TEXT_LIMIT],
+        [run_id, SOURCE, RECORD_TEXT_LIMIT],
     )
-    counts = fetch_one(
-        connection,
-        "SELECT count(*) FILTER (_verdict IS NULL), count(*) FILTER (_verdict IS NOT NULL)"
-        " FROM checked_events",
+    counts = connection.execute(
+        "SELECT _file, count(*) FILTER (_verdict IS NULL), count(*) FILTER (_verdict IS NOT NULL)"
+        " FROM checked_events GROUP BY _file"
+    ).fetchall()
+    connection.execute(
+        "DROP TABLE checked_events; " + "; ".join(f"DROP VIEW landing_lines_{n}" for n in range(len(paths)))
     )
-    connection.execute("DROP VIEW landing_lines; DROP TABLE checked_events")
-    return counts
+    loaded = {file: (good, bad) for file, good, bad in counts}
+    return {path: loaded.get(str(path), (0, 0)) for path in paths}

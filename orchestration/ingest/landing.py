@@ -7,9 +7,10 @@ the ledger already holds under its path, inode, size and modification time is no
 the whole history. A rewrite that keeps all four is not noticed; an export written anew gets a
 new modification time, and one moved into place a new inode. Each file
 is loaded in one transaction together with its quarantined records and its ledger row, so a
-run killed mid-file leaves no trace of that file and the next run loads it whole. Small files
-a source can read together (Jira's search pages) share a transaction, up to BATCH_FILES: a
-kill leaves no trace of the batch, and a bad file in it sends its files back one at a time.
+run killed mid-file leaves no trace of that file and the next run loads it whole. Files a
+source can read together (Jira's search pages, the event files) share a transaction, up to
+BATCH_FILES and BATCH_BYTES: a kill leaves no trace of the batch, and a bad file in it sends
+its files back one at a time.
 
 A file still being written is a fact of life for a landing folder: one that vanishes or changes
 while it is read is left out of this run (rolled back, no ledger row) and loaded whole by the
@@ -250,7 +251,7 @@ def load_new_files(
                 and all(other.digest != digest for other in batch)
             ):
                 batch.append(pending)
-                if len(batch) >= BATCH_FILES or sum(p.before[1] for p in batch) >= BATCH_BYTES:
+                if len(batch) >= BATCH_FILES or sum(_batch_bytes(p) for p in batch) >= BATCH_BYTES:
                     flush()
                 continue
             flush()  # the ledger must hold the batch before this file's bytes are looked up
@@ -259,6 +260,13 @@ def load_new_files(
             results.append(_skipped(source, path))
     flush()
     return results
+
+
+def _batch_bytes(pending: _Pending) -> int:
+    """What a file weighs in a batch: its bytes, a gzip file's as they will be once inflated
+    (about eight times, for JSON Lines), so that a batch's staged lines stay bounded."""
+    size = pending.before[1]
+    return size * 8 if pending.path.name.endswith(".gz") else size
 
 
 def forget_vanished_unreadable_files(connection, sources: list[str], files: list[Path]) -> None:

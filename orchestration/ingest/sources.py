@@ -21,6 +21,9 @@ from orchestration.ingest.landing import (
 )
 from orchestration.settings import Settings
 
+# Every landing folder the ingest reads.
+INGESTED_FOLDERS = [*CSV_FOLDERS, jira.FOLDER, events.FOLDER]
+
 
 def create_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
     """Every raw table exists from the first run on, so dbt compiles whatever has landed."""
@@ -107,4 +110,6 @@ def ingest_events(connection, settings: Settings, run_id: str) -> list[FileResul
         lambda conn, path: events.load_events_file(conn, path, run_id),
         settings.landing_dir,
         "product_events",
+        load_batch=lambda conn, paths: events.load_events_files(conn, paths, run_id),
+        batchable=lambda path: True,
     )

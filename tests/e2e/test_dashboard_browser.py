@@ -4,57 +4,26 @@ warehouse's numbers."""
 from __future__ import annotations
 
 import contextlib
-import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import duckdb
 import pytest
 
 from dashboards.formatting import format_value
+from dashboards.serving import serve
 from tests.conftest import query
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 SCREENSHOTS = Path(__file__).parent / "screenshots"
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @contextlib.contextmanager
 def _serve(warehouse: Path, *extra: str):
-    """`vmo dashboard` on a free port, as a user starts it; yields its URL."""
-    port = _free_port()
-    command = [sys.executable, "-m", "orchestration.cli", "dashboard", "--warehouse", str(warehouse)]
-    process = subprocess.Popen(
-        [*command, "--port", str(port), *extra],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-        start_new_session=True,
-        env={**os.environ, "VMO_CONFIG": ""},
-    )
-    url = f"http://127.0.0.1:{port}/"
-    try:
-        for _ in range(120):
-            try:
-                urllib.request.urlopen(url, timeout=1)
-                break
-            except OSError:
-                time.sleep(0.5)
-        else:
-            pytest.fail("the dashboard did not answer within a minute")
+    """`vmo dashboard` on a free port, as a user starts it (no vmo.toml); yields its URL."""
+    with serve(warehouse, *extra, env={"VMO_CONFIG": ""}) as url:
         yield url
-    finally:
-        os.killpg(process.pid, 15)
-        process.wait(timeout=20)
 
 
 @pytest.fixture(scope="module")

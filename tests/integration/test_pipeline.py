@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 
+from orchestration.runner import run_pipeline
 from tests.conftest import query, run
 
 FIRST_KPIS = ["on_time_milestone_rate", "throughput", "active_users"]
@@ -76,11 +77,34 @@ def test_run_records(demo_run):
     assert files[0][0] == sum(1 for p in settings.landing_dir.rglob("*") if p.is_file())
 
 
+def test_a_run_with_nothing_new_says_so_and_leaves_the_warehouse_as_published(demo_run):
+    settings, _ = demo_run
+    before = settings.warehouse.stat()
+    again = run(settings)
+    assert again.outcome == "published" and again.steps == ()  # no Dagster step ran
+    assert again.message.startswith("Nothing new since run ") and "as_of 2025-06-30" in again.message
+    # Since the last run that published: the demo's, or an earlier test's full second run.
+    last = query(
+        settings.ops_db,
+        "SELECT run_id FROM ops.runs WHERE run_id <> ? AND outcome = 'published'"
+        " AND message NOT LIKE 'Nothing new%' ORDER BY started_at DESC LIMIT 1",
+        [again.run_id],
+    )
+    assert f"Nothing new since run {last[0][0]}:" in again.message
+    after = settings.warehouse.stat()
+    assert (after.st_ino, after.st_mtime_ns) == (before.st_ino, before.st_mtime_ns)
+    assert query(
+        settings.ops_db, "SELECT outcome, as_of::VARCHAR FROM ops.runs WHERE run_id = ?", [again.run_id]
+    ) == [("published", "2025-06-30")]
+
+
 def test_second_run_on_the_same_files_changes_no_table(demo_run):
     settings, _ = demo_run
     before = _kpi_hash(settings)
-    second = run(settings)
+    # The whole pipeline again, not the run that has nothing new (above).
+    second = run_pipeline(settings, reuse_unchanged=False)
     assert second.outcome == "published", second.message
+    assert second.steps
     assert _kpi_hash(settings) == before
     # Incremental: the second run loaded no file again.
     loaded = query(settings.ops_db, "SELECT count(*) FROM ops.landed_files WHERE run_id = ?", [second.run_id])

@@ -19,15 +19,10 @@ from pathlib import Path
 
 import pytest
 
+from dashboards.serving import free_port
 from tests.integration.test_dashboard_pages import PAGES, _page
 
 LISTENING = "0A"  # TCP state in /proc/net/tcp
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def _listening_addresses(port: int) -> set[str]:
@@ -74,7 +69,7 @@ def _vmo(*args: str) -> list[str]:
 
 
 def test_the_dashboard_listens_on_this_machine_only_by_default(tmp_path, figures):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "VMO_CONFIG": ""}
     addresses, err = _serve_and_look(
         _vmo("dashboard", "--warehouse", str(tmp_path / "w.duckdb"), "--port", str(port)), port, env
@@ -85,7 +80,7 @@ def test_the_dashboard_listens_on_this_machine_only_by_default(tmp_path, figures
 
 
 def test_binding_the_dashboard_elsewhere_takes_a_flag_and_says_what_it_exposes(tmp_path):
-    port = _free_port()
+    port = free_port()
     env = {**os.environ, "VMO_CONFIG": ""}
     addresses, err = _serve_and_look(
         _vmo(
@@ -121,7 +116,7 @@ def test_vmo_dagster_listens_locally_keeps_its_instance_and_stops_cleanly_on_sig
     new instance's sensor takes the files already ingested for seen; SIGTERM stops the webserver,
     daemon and code server, nothing is left running, and nothing is written to the folder it was
     started in."""
-    port = _free_port()
+    port = free_port()
     cwd = tmp_path / "started-here"
     cwd.mkdir()
     (tmp_path / "landing" / "portfolio").mkdir(parents=True)
