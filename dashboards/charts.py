@@ -7,6 +7,11 @@ import pandas as pd
 
 from dashboards.formatting import RAG_COLOURS, format_period, too_few
 
+# Altair validates a chart's spec against the Vega-Lite schema as each part is built, then again
+# when the chart is turned into its spec: once is enough (a page's script spent a seventh of its
+# time in the first). A bad spec still fails, when Streamlit asks for it.
+alt.utils.schemapi.disable_debug_mode()
+
 # Time axes say the month and the year, every label the same way.
 TIME_AXIS = alt.Axis(format="%b %Y", labelAngle=0, tickCount={"interval": "month", "step": 3})
 
