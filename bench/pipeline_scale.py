@@ -145,7 +145,25 @@ def pipeline_run(landing: Path, warehouse: Path, as_of: str) -> dict:
                 "seconds": sum(end - begin for begin, end in windows),
                 "peak_gib": measured.peak_during(windows),
             }
-    return {"seconds": measured.seconds, "peak_gib": measured.peak_gib, "stages": stages}
+    return {
+        "seconds": measured.seconds,
+        "peak_gib": measured.peak_gib,
+        "stages": stages,
+        "dbt_nodes": _dbt_nodes(warehouse) if "dbt" in stages else [],
+    }
+
+
+def _dbt_nodes(warehouse: Path, top: int = 15) -> list[list]:
+    """The run's slowest dbt nodes (models and tests), from dbt's run_results.json: [name,
+    thread seconds], and their sum over every node as ["(all nodes)", seconds]."""
+    from orchestration.settings import Settings
+
+    target = Settings(warehouse=warehouse).work_db.parent / "dbt-target" / "run_results.json"
+    results = json.loads(target.read_text())["results"]
+    timed = sorted(
+        ((r["unique_id"].split(".", 2)[-1], r["execution_time"]) for r in results), key=lambda n: -n[1]
+    )
+    return [["(all nodes)", sum(seconds for _, seconds in timed)], *map(list, timed[:top])]
 
 
 def land_next_day(today: Path, tomorrow: Path, landing: Path, day: dt.date) -> int:
