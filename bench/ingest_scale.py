@@ -38,7 +38,7 @@ from orchestration.settings import load_settings
 from orchestration.warehouse import work_connection
 settings = load_settings(landing=Path(sys.argv[1]), warehouse=Path(sys.argv[2]), environ={})
 with work_connection(settings) as connection:
-    sources.create_raw_tables(connection)
+    sources.create_raw_tables(connection, settings.raw_dir)
     results = []
     for folder in CSV_FOLDERS:
         results += sources.ingest_csv_folder(connection, settings, "bench", folder)

@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import argparse
 import concurrent.futures
+import dataclasses
 import datetime as dt
-import filecmp
 import json
 import os
 import platform
@@ -33,6 +33,8 @@ import sys
 import threading
 import time
 from pathlib import Path
+
+from orchestration.demo.next_day import land_next_day
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results"
@@ -59,8 +61,8 @@ import json, sys
 from pathlib import Path
 from orchestration.runner import run_pipeline
 from orchestration.settings import load_settings
-landing, warehouse, as_of = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3]
-settings = load_settings(landing=landing, warehouse=warehouse, as_of=as_of, environ={})
+landing, warehouse, as_of, engine = Path(sys.argv[1]), Path(sys.argv[2]), sys.argv[3], sys.argv[4]
+settings = load_settings(landing=landing, warehouse=warehouse, as_of=as_of, engine=engine, environ={})
 outcome = run_pipeline(settings)
 print(json.dumps({"outcome": outcome.outcome, "message": outcome.message,
                   "steps": [[s.step_key, s.started, s.finished] for s in outcome.steps]}))
@@ -131,8 +133,8 @@ def _resident_bytes(pid: int) -> int:
     return int(match[1]) * 1024 if match else 0
 
 
-def pipeline_run(landing: Path, warehouse: Path, as_of: str) -> dict:
-    measured = Measured(RUN, str(landing), str(warehouse), as_of)
+def pipeline_run(landing: Path, warehouse: Path, as_of: str, engine: str = "duckdb") -> dict:
+    measured = Measured(RUN, str(landing), str(warehouse), as_of, engine)
     result = json.loads(measured.last_line)
     if result["outcome"] != "published":
         raise SystemExit(f"the run did not publish: {result['message']}")
@@ -166,114 +168,93 @@ def _dbt_nodes(warehouse: Path, top: int = 15) -> list[list]:
     return [["(all nodes)", sum(seconds for _, seconds in timed)], *map(list, timed[:top])]
 
 
-def land_next_day(today: Path, tomorrow: Path, landing: Path, day: dt.date) -> int:
-    """Land what real exporters send the next day, from the two exports of one history:
-    - the day's events file (an append-only stream: the days already landed are not sent again;
-      the second export files a day's late arrivals under the next day);
-    - the snapshot CSVs (portfolio, deployments, ...) that changed, whole;
-    - Jira: one search response of the issues changed that day (what a search with
-      `updated >= -1d` returns), not every page again: an issue is in it when it is new or its
-      JSON differs from the first export's. Earlier pages stay landed; the latest
-      `fields.updated` wins.
-    Returns how many files landed."""
-    copied = 0
-    for source in sorted(p for p in tomorrow.rglob("*") if p.is_file()):
-        relative = source.relative_to(tomorrow)
-        before = today / relative
-        if (relative.parts[:2] == ("delivery", "jira") and source.suffix == ".json") or (
-            before.exists()
-            and (relative.parts[:2] == ("product", "events") or filecmp.cmp(before, source, shallow=False))
-        ):
-            continue
-        target = landing / relative
-        target.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copy2(source, target)
-        copied += 1
-    known = {key: text for key, text in _jira_issues(today / "delivery" / "jira")}
-    changed = [text for key, text in _jira_issues(tomorrow / "delivery" / "jira") if known.get(key) != text]
-    if changed:
-        response = f'{{"startAt": 0, "maxResults": {len(changed)}, "total": {len(changed)}, "issues": ['
-        target = landing / "delivery" / "jira" / f"updated-{day.isoformat()}.json"
-        target.write_text(response + ", ".join(changed) + "]}", encoding="utf-8")
-        copied += 1
-    return copied
-
-
-def _jira_issues(folder: Path) -> list[tuple[str, str]]:
-    """(key, the issue's JSON text) of every issue in a folder of Jira search responses."""
-    issues = []
-    for page in sorted(folder.glob("*.json")):
-        for issue in json.loads(page.read_text(encoding="utf-8")).get("issues", []):
-            issues.append((issue.get("key"), json.dumps(issue)))
-    return issues
-
-
 def folder_mib(path: Path) -> float:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file()) / 2**20
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--scale", default="S", choices=["S", "M", "L"])
+@dataclasses.dataclass(frozen=True)
+class Exports:
+    """One history exported on two days: `today` up to `end`, `tomorrow` up to the next day."""
+
+    today: Path
+    tomorrow: Path
+    start: dt.date
+    end: dt.date
+    next_day: dt.date
+    generate_seconds: float
+
+
+def generate_exports(
+    scale: str, seed: int, end: dt.date, months: int | None, workdir: Path, reuse: bool
+) -> Exports:
+    """The demo's two exports in `workdir/<scale>`, generated, or reused when `reuse` and an
+    earlier benchmark generated them for the same scale, seed and dates."""
+    from orchestration.demo.scales import SCALES
+
+    months = months or SCALES[scale].default_months
+    start = (end.replace(day=1) - dt.timedelta(days=round(30.44 * months))).replace(day=1)
+    work = workdir / scale
+    today, tomorrow = work / "export-today", work / "export-tomorrow"
+    next_day = end + dt.timedelta(days=1)
+    marker = work / "generated.json"
+    wanted = {"scale": scale, "seed": seed, "start": str(start), "end": str(end), "horizon": str(next_day)}
+    previous = json.loads(marker.read_text()) if marker.exists() else {}
+    if reuse and {k: previous.get(k) for k in wanted} == wanted:
+        print(f"reusing the exports generated in {work}", flush=True)
+        return Exports(today, tomorrow, start, end, next_day, previous["seconds"])
+    shutil.rmtree(work, ignore_errors=True)
+    print(f"generating {scale} ({start} .. {end}, then {next_day}) in {work}", flush=True)
+    # One history exported on two days: both plan to the next day, so the second export
+    # differs from the first only by what that day changed.
+    # (The two run side by side: generating L takes a quarter of an hour.)
+    with concurrent.futures.ThreadPoolExecutor(2) as pool:
+        generated, _ = pool.map(
+            lambda export: Measured(
+                GENERATE, str(export[0]), scale, str(seed), str(start), str(export[1]), str(next_day)
+            ),
+            [(today, end), (tomorrow, next_day)],
+        )
+    marker.write_text(json.dumps(wanted | {"seconds": generated.seconds}))
+    return Exports(today, tomorrow, start, end, next_day, generated.seconds)
+
+
+def export_arguments(description: str, scale: str) -> argparse.ArgumentParser:
+    """The arguments of a benchmark over the demo's two exports (generate_exports)."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--scale", default=scale, choices=["S", "M", "L"])
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--end", default="2025-06-29", help="The last day of the first export.")
     parser.add_argument("--months", type=int, help="History to generate [default: the scale's].")
     parser.add_argument("--workdir", type=Path, default=Path("/tmp/vmo-bench"))
-    parser.add_argument("--no-dashboard", action="store_true", help="Skip timing the dashboard pages.")
     parser.add_argument("--results", type=Path, default=RESULTS, help="Where to write the results.")
     parser.add_argument(
         "--reuse",
         action="store_true",
-        help="Reuse the exports an earlier run generated in the workdir for the same scale, seed and"
-        " dates (generating L takes a quarter of an hour).",
+        help="Reuse the exports an earlier benchmark generated in the workdir for the same scale, seed"
+        " and dates (generating L takes a quarter of an hour).",
     )
+    return parser
+
+
+def exports_of(args: argparse.Namespace) -> Exports:
+    return generate_exports(
+        args.scale, args.seed, dt.date.fromisoformat(args.end), args.months, args.workdir, args.reuse
+    )
+
+
+def main() -> None:
+    parser = export_arguments(__doc__.split("\n\n")[0], "S")
+    parser.add_argument("--no-dashboard", action="store_true", help="Skip timing the dashboard pages.")
     args = parser.parse_args()
-    from orchestration.demo.scales import SCALES
     from orchestration.settings import Settings
 
-    end = dt.date.fromisoformat(args.end)
-    months = args.months or SCALES[args.scale].default_months
-    start = (end.replace(day=1) - dt.timedelta(days=round(30.44 * months))).replace(day=1)
+    export = exports_of(args)
+    today, tomorrow, start, end = export.today, export.tomorrow, export.start, export.end
+    next_day, generate_seconds = export.next_day, export.generate_seconds
     work = args.workdir / args.scale
-    today, tomorrow = work / "export-today", work / "export-tomorrow"
     landing, warehouse = work / "landing", work / "published" / "warehouse.duckdb"
-    next_day = end + dt.timedelta(days=1)
-    marker = work / "generated.json"
-    wanted = {
-        "scale": args.scale,
-        "seed": args.seed,
-        "start": str(start),
-        "end": str(end),
-        "horizon": str(next_day),
-    }
-    previous = json.loads(marker.read_text()) if marker.exists() else {}
-    if args.reuse and {k: previous.get(k) for k in wanted} == wanted:
-        print(f"reusing the exports generated in {work}", flush=True)
-        generate_seconds = previous["seconds"]
-        for folder in (landing, warehouse.parent):
-            shutil.rmtree(folder, ignore_errors=True)
-    else:
-        shutil.rmtree(work, ignore_errors=True)
-        print(f"generating {args.scale} ({start} .. {end}, then {next_day}) in {work}", flush=True)
-        # One history exported on two days: both plan to the next day, so the second export
-        # differs from the first only by what that day changed.
-        # (The two run side by side: generating L takes a quarter of an hour.)
-        exports = [(today, end), (tomorrow, next_day)]
-        with concurrent.futures.ThreadPoolExecutor(2) as pool:
-            generated, _ = pool.map(
-                lambda export: Measured(
-                    GENERATE,
-                    str(export[0]),
-                    args.scale,
-                    str(args.seed),
-                    str(start),
-                    str(export[1]),
-                    str(next_day),
-                ),
-                exports,
-            )
-        generate_seconds = generated.seconds
-        marker.write_text(json.dumps(wanted | {"seconds": generate_seconds}))
+    for folder in (landing, warehouse.parent):
+        shutil.rmtree(folder, ignore_errors=True)
     shutil.copytree(today, landing)
     landed_mib = folder_mib(landing)
 

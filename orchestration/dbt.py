@@ -76,12 +76,11 @@ def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     target = settings.work_db.parent / "dbt-target"
     if settings.engine == "spark":
         try:
-            engines.check_spark_can_start()
+            engines.check_spark_can_start(settings)
         except engines.EngineError as exc:
             raise dg.Failure(description=str(exc)) from exc
-        engines.write_raw_parquet(settings)
         os.environ.update(engines.spark_environment(settings))
-        arguments += ["--target", "spark"]
+        arguments += ["--target", engines.spark_target(settings)]
     invocation = dbt.cli(arguments, context=context, raise_on_error=False, target_path=target)
     for event in invocation.stream():
         failpoint("dbt.event")

@@ -3,11 +3,12 @@
 Either way the run publishes the same DuckDB warehouse file, so the dashboard, `vmo sql` and
 every reader work unchanged. On Spark:
 
-1. the raw tables ingest loaded (validated and quarantined as always) are written as Parquet
-   files in the state folder (`raw-parquet/<table>/`);
+1. ingest writes what it accepts as the raw layer's Parquet parts, one folder per raw table
+   (orchestration/ingest/raw_store.py), which DuckDB reads through views;
 2. dbt-spark builds the same dbt project in one Spark session (`spark_master`: local[N] runs
-   it in the dbt process's JVM), over those files as its `raw` tables (the on-run-start hook
-   `register_raw_tables`), storing its tables as Parquet in the state folder (`spark/`);
+   it in the dbt process's JVM), over those folders as its `raw` tables (the on-run-start hook
+   `register_raw_tables`), storing its tables as Parquet in the state folder (`spark/`), the
+   incremental ones partitioned and updated partition by partition;
 3. the tables of the published schema are read back from Spark's Parquet files into the
    working DuckDB database, with their descriptions, and `analytics.kpi_evidence` is created
    there from its DuckDB SQL (a view over them, as on the DuckDB engine);
@@ -17,6 +18,8 @@ and the checks and the publish find them where they find DuckDB's own build.
 
 from __future__ import annotations
 
+import getpass
+import importlib.util
 import json
 import os
 import shutil
@@ -33,65 +36,86 @@ PUBLISHED_SCHEMA = "analytics"
 
 
 def raw_parquet_dir(settings: Settings) -> Path:
-    return settings.state_dir / "raw-parquet"
+    """The raw tables' Parquet folders, which Spark registers as its `raw` tables (vmo.toml
+    [engine] raw_dir, for a cluster a shared mount; Settings.raw_dir)."""
+    return settings.raw_dir
 
 
 def spark_dir(settings: Settings) -> Path:
     return settings.state_dir / "spark"
 
 
+def spark_warehouse_dir(settings: Settings) -> Path:
+    """Where Spark writes its tables and the run reads them back (vmo.toml [engine] warehouse_dir)."""
+    return settings.spark_warehouse_dir or spark_dir(settings) / "warehouse"
+
+
+def spark_target(settings: Settings) -> str:
+    """The target of profiles.yml the build runs on: a Thrift server, a Spark Connect server
+    (an sc:// master), or a session whose driver runs in the dbt process."""
+    if settings.spark_thrift_host:
+        return "spark_thrift"
+    return "spark_connect" if settings.spark_master.startswith("sc://") else "spark"
+
+
 def spark_environment(settings: Settings) -> dict[str, str]:
-    """What profiles.yml's spark target and the raw-table hook read from the environment."""
+    """What profiles.yml's spark targets and the raw-table hook read from the environment."""
     home = spark_dir(settings)
     return {
+        # spark.master of a session, spark.remote of a Spark Connect one.
         "VMO_SPARK_MASTER": settings.spark_master,
-        "VMO_SPARK_WAREHOUSE": str(home / "warehouse"),
+        # A session's own; a server's is set where the server starts (docs/scale-out.md).
+        "VMO_SPARK_WAREHOUSE": str(spark_warehouse_dir(settings)),
         "VMO_SPARK_METASTORE": str(home / "metastore_db"),
         "VMO_SPARK_HOME": str(home),
         "VMO_RAW_PARQUET": str(raw_parquet_dir(settings)),
-        # The metastore's log (derby.log) beside it, not in the dbt project.
-        "PYSPARK_SUBMIT_ARGS": f"--driver-java-options -Dderby.system.home={home} pyspark-shell",
+        # Read before the driver's JVM starts, so the heap is set here and not in the profile; the
+        # metastore's log (derby.log) beside it, not in the dbt project.
+        "PYSPARK_SUBMIT_ARGS": f"--driver-memory {settings.spark_driver_memory}"
+        f" --driver-java-options -Dderby.system.home={home} pyspark-shell",
+        "VMO_SPARK_THRIFT_HOST": settings.spark_thrift_host or "",
+        "VMO_SPARK_THRIFT_PORT": str(settings.spark_thrift_port),
+        "VMO_SPARK_THRIFT_USER": settings.spark_thrift_user or _login_name(),
     }
+
+
+def _login_name() -> str:
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):  # no login name in the environment nor the password database
+        return "vmo"
 
 
 class EngineError(RuntimeError):
     """The engine cannot run here; the message says what is missing."""
 
 
-def check_spark_can_start() -> None:
-    """A local Spark session runs in a JVM started from this machine's Java."""
-    if not (shutil.which("java") or os.environ.get("JAVA_HOME")):
+# dbt-spark's thrift method imports these (the extra dbt-spark[PyHive]); without them it fails
+# with a message about `pip install`, which in this project's environment does not last.
+THRIFT_MODULES = {
+    "pyhive": "PyHive",
+    "thrift": "thrift",
+    "thrift_sasl": "thrift-sasl",
+    "puresasl": "pure-sasl",
+}
+
+
+def check_spark_can_start(settings: Settings | None = None) -> None:
+    """A session's driver runs in a JVM started from this machine's Java; a Thrift server is
+    reached through PyHive. A Spark Connect server needs neither (pyspark's client is Python)."""
+    target = "spark" if settings is None else spark_target(settings)
+    if target == "spark_thrift":
+        missing = [name for module, name in THRIFT_MODULES.items() if not importlib.util.find_spec(module)]
+        if missing:
+            raise EngineError(
+                f"engine.thrift_host: dbt-spark's thrift method needs {', '.join(missing)}, not installed:"
+                " uv sync --extra thrift (the packages of dbt-spark[PyHive])"
+            )
+    elif target == "spark" and not (shutil.which("java") or os.environ.get("JAVA_HOME")):
         raise EngineError(
             "the Spark engine needs a Java 17 runtime (java on PATH or JAVA_HOME); on Debian:"
             " apt-get install default-jre-headless"
         )
-
-
-def write_raw_parquet(settings: Settings) -> dict[str, int]:
-    """Every raw table of the working database as a Parquet file in a folder of its own (what a
-    Spark table's location is), replaced atomically."""
-    folder = raw_parquet_dir(settings)
-    folder.mkdir(parents=True, exist_ok=True)
-    connection = duckdb.connect(str(settings.work_db), read_only=True)
-    rows: dict[str, int] = {}
-    try:
-        limit_resources(connection, settings)
-        tables = connection.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw' ORDER BY ALL"
-        ).fetchall()
-        for (table,) in tables:
-            (folder / table).mkdir(exist_ok=True)
-            target = folder / table / "data.parquet"
-            # Hidden while written: Spark skips files named with a leading dot.
-            partial = target.with_name(".data.parquet.partial")
-            connection.execute(
-                f"COPY raw.{q(table)} TO {quote_literal(str(partial))} (FORMAT parquet, COMPRESSION zstd)"
-            )
-            os.replace(partial, target)
-            rows[table] = connection.execute(f"SELECT count(*) FROM raw.{q(table)}").fetchone()[0]
-    finally:
-        connection.close()
-    return rows
 
 
 def _published_models(manifest: dict) -> list[dict]:
@@ -108,7 +132,7 @@ def _published_models(manifest: dict) -> list[dict]:
 
 def import_spark_tables(settings: Settings, manifest: dict) -> dict[str, int]:
     """The published schema's tables, from Spark's Parquet files into the working database."""
-    warehouse = spark_dir(settings) / "warehouse" / f"{PUBLISHED_SCHEMA}.db"
+    warehouse = spark_warehouse_dir(settings) / f"{PUBLISHED_SCHEMA}.db"
     connection = duckdb.connect(str(settings.work_db))
     rows: dict[str, int] = {}
     try:
@@ -117,14 +141,38 @@ def import_spark_tables(settings: Settings, manifest: dict) -> dict[str, int]:
         connection.execute(f"CREATE SCHEMA IF NOT EXISTS {PUBLISHED_SCHEMA}")
         for node in sorted(_published_models(manifest), key=lambda n: n["name"]):
             name = f"{PUBLISHED_SCHEMA}.{q(node['name'])}"
-            files = quote_literal(str(warehouse / node["name"] / "*.parquet"))
-            connection.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM read_parquet({files})")
+            connection.execute(f"CREATE OR REPLACE TABLE {name} AS {_read_spark_table(warehouse, node)}")
             _describe(connection, name, node)
             rows[node["name"]] = connection.execute(f"SELECT count(*) FROM {name}").fetchone()[0]
         connection.execute("COMMIT")
     finally:
         connection.close()
     return rows
+
+
+def _read_spark_table(warehouse: Path, node: dict) -> str:
+    """The query reading a table Spark built: its Parquet files, a partitioned table's from its
+    partition folders (`activity_date=2025-06-30/`), the partition columns back in the places
+    the model selects them (Spark stores them last; the YAML lists the model's columns in order)."""
+    folder = warehouse / node["name"]
+    partitions = node["config"].get("partition_by") or []
+    if not partitions:
+        return f"SELECT * FROM read_parquet({quote_literal(str(folder / '*.parquet'))})"
+    # One folder level per partition column: activity_date=2025-06-30/part-….parquet.
+    files = "/".join(["*"] * len(partitions) + ["*.parquet"])
+    if not any(folder.glob(files)):
+        # Built empty: Spark wrote no partition and so no file; the columns as the YAML types them.
+        types = {name: column.get("data_type") for name, column in node["columns"].items()}
+        if not all(types.values()):
+            raise EngineError(f"{node['name']} is empty on Spark, and its YAML does not type every column")
+        return (
+            "SELECT "
+            + ", ".join(f"CAST(NULL AS {kind}) AS {q(name)}" for name, kind in types.items())
+            + " WHERE false"
+        )
+    columns = ", ".join(q(column) for column in node["columns"])
+    files = quote_literal(str(folder / files))
+    return f"SELECT {columns} FROM read_parquet({files}, hive_partitioning = true)"
 
 
 def _describe(connection: duckdb.DuckDBPyConnection, name: str, node: dict) -> None:

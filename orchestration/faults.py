@@ -6,6 +6,7 @@ does, but at a moment a test can name instead of guess. Unset, a failpoint costs
 
 The moments, by stage:
 - `ingest.file`: a landed file's records are inserted, its transaction not yet committed;
+- `ingest.raw_part`: a transaction's raw part is in place, its ledger rows not yet committed;
 - `dbt.event`: dbt has reported one more node (model, seed or test) of its build;
 - `checks.frame`: one more frame of the quality gate has been validated (the raw tables'
   suites run before dbt, the others after it);
@@ -20,7 +21,7 @@ import os
 import signal
 
 ENVIRONMENT_VARIABLE = "VMO_FAILPOINT"
-FAILPOINTS = ("ingest.file", "dbt.event", "checks.frame", "publish.table", "publish.swap")
+FAILPOINTS = ("ingest.file", "ingest.raw_part", "dbt.event", "checks.frame", "publish.table", "publish.swap")
 
 _reached: collections.Counter[str] = collections.Counter()
 

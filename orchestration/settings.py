@@ -11,6 +11,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import os
+import re
 import tomllib
 from pathlib import Path
 from typing import Annotated, Any, Literal
@@ -24,6 +25,7 @@ from pydantic import (
     ValidationError,
     ValidatorFunctionWrapHandler,
     WrapValidator,
+    model_validator,
 )
 from pydantic_core import ErrorDetails, PydanticCustomError
 
@@ -86,8 +88,23 @@ class Settings:
     # What dbt builds the models on: the embedded DuckDB, or Apache Spark (orchestration/engines.py);
     # either way the run publishes the same DuckDB warehouse.
     engine: str = "duckdb"
-    # The Spark master of the engine's session: local[N] runs Spark in this process's JVM.
+    # The Spark master of the engine's session: local[N] runs Spark in this process's JVM;
+    # spark://, yarn and k8s:// a cluster's executors for a driver here; sc://host:port a Spark
+    # Connect server, whose driver holds the session (docs/scale-out.md).
     spark_master: str = "local[2]"
+    # Where Spark writes its tables, which the run reads back from (so a folder this machine reads
+    # too: on a cluster, a shared mount), and where the raw tables' Parquet files are, which Spark
+    # reads. None: in the state folder (spark/warehouse/; raw/, see raw_dir).
+    spark_warehouse_dir: Path | None = None
+    spark_raw_dir: Path | None = None
+    # The heap of a driver started here (a session of local[N], spark://, yarn, k8s://); Spark's
+    # own default, 1g, is tight for a whole build in one session.
+    spark_driver_memory: str = "2g"
+    # A Spark Thrift server (or a Hive-compatible one): dbt-spark's thrift method in place of a
+    # session, on this host and port, as this user (None: the login name).
+    spark_thrift_host: str | None = None
+    spark_thrift_port: int = 10000
+    spark_thrift_user: str | None = None
     # The vmo.toml these settings were read from, if any (passed on to Dagster runs).
     config_file: Path | None = None
 
@@ -98,8 +115,14 @@ class Settings:
 
     @property
     def work_db(self) -> Path:
-        """Raw tables (kept across runs, so ingest is incremental) and the dbt build."""
+        """The ledger of what landed (kept across runs, so ingest is incremental) and the dbt build."""
         return self.state_dir / "work.duckdb"
+
+    @property
+    def raw_dir(self) -> Path:
+        """The raw layer: what ingest accepted, as Parquet that both engines read
+        (orchestration/ingest/raw_store.py); vmo.toml [engine] raw_dir puts it on shared storage."""
+        return self.spark_raw_dir or self.state_dir / "raw"
 
     @property
     def ops_db(self) -> Path:
@@ -229,14 +252,70 @@ class _Quality(_Table):
 _EngineName = Annotated[Literal["duckdb", "spark"], _expecting("'duckdb' or 'spark'")]
 _SparkMaster = Annotated[
     str,
-    StringConstraints(strict=True, pattern=r"^(local(\[(\d+|\*)\])?|(spark|yarn|k8s)://\S+|yarn)$"),
-    _expecting("a Spark master like 'local[4]', 'spark://host:7077' or 'yarn'"),
+    StringConstraints(strict=True, pattern=r"^(local(\[(\d+|\*)\])?|(spark|yarn|k8s|sc)://\S+|yarn)$"),
+    _expecting("a Spark master like 'local[4]', 'spark://host:7077', 'yarn' or 'sc://host:15002'"),
 ]
+
+
+def _not_a_uri(text: str) -> str:
+    # The run reads Spark's tables back with DuckDB from this folder: s3a://, hdfs://, dbfs:/ are
+    # not folders this machine reads as files.
+    if re.match(r"^[A-Za-z][A-Za-z0-9+.-]+:/", text):
+        raise ValueError("a URI")  # reworded by _expecting
+    return text
+
+
+_SharedFolder = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"\S"),
+    AfterValidator(_not_a_uri),
+    AfterValidator(lambda text: Path(text)),
+    _expecting("a folder path (on a cluster, a shared mount), not a URI"),
+]
+# As spark.driver.memory and the JVM's -Xmx take it.
+_JvmSize = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^[1-9]\d*[kmgtKMGT]$"),
+    _expecting("a JVM memory size like '4g' or '512m'"),
+]
+_Host = Annotated[
+    str,
+    StringConstraints(strict=True, pattern=r"^([A-Za-z0-9_.-]+|[0-9A-Fa-f]*:[0-9A-Fa-f]*:[0-9A-Fa-f:]*)$"),
+    _expecting("a host name or address, without a scheme or port"),
+]
+_Port = Annotated[int, Field(strict=True, ge=1, le=65535), _expecting("a port number from 1 to 65535")]
+_UserName = Annotated[str, StringConstraints(strict=True, pattern=r"^\S+$"), _expecting("a user name")]
 
 
 class _Engine(_Table):
     engine: _EngineName | None = Field(None, alias="name")
     spark_master: _SparkMaster | None = None
+    spark_warehouse_dir: _SharedFolder | None = Field(None, alias="warehouse_dir")
+    spark_raw_dir: _SharedFolder | None = Field(None, alias="raw_dir")
+    spark_driver_memory: _JvmSize | None = Field(None, alias="driver_memory")
+    spark_thrift_host: _Host | None = Field(None, alias="thrift_host")
+    spark_thrift_port: _Port | None = Field(None, alias="thrift_port")
+    spark_thrift_user: _UserName | None = Field(None, alias="thrift_user")
+
+    @model_validator(mode="after")
+    def _keys_that_go_together(self) -> _Engine:
+        """Keys of one way of reaching Spark given with another's (each problem names its key)."""
+        thrift = self.spark_thrift_host is not None
+        connect = (self.spark_master or "").startswith("sc://")
+        server_keys = {"thrift_port": self.spark_thrift_port, "thrift_user": self.spark_thrift_user}
+        problems = [
+            f"{key}: set only with thrift_host"
+            for key, value in server_keys.items()
+            if value is not None and not thrift
+        ]
+        if thrift and self.spark_master is not None:
+            problems.append("spark_master: not used with thrift_host (the Thrift server has its own master)")
+        if self.spark_driver_memory is not None and (thrift or connect):
+            server = "the Thrift server's" if thrift else "the Spark Connect server's"
+            problems.append(f"driver_memory: the heap of a driver started here, not {server}")
+        if problems:
+            raise PydanticCustomError("vmo_together", "{problems}", {"problems": problems})
+        return self
 
 
 class _DuckDB(_Table):
@@ -275,6 +354,8 @@ def _problem(error: ErrorDetails) -> str:
         if len(error["loc"]) == 1:
             return f"unknown key '{key}' (known tables: {', '.join(sorted(_KNOWN_KEYS))})"
         return f"unknown key '{key}' (known keys of [{table}]: {', '.join(_KNOWN_KEYS[str(table)])})"
+    if error["type"] == "vmo_together":  # a table's keys that do not go together, each named
+        return "; ".join(f"{key}.{problem}" for problem in error["ctx"]["problems"])
     if error["type"] == "vmo_expected":
         expected = error["msg"]
     elif error["type"] in ("model_type", "dict_type"):
@@ -358,4 +439,10 @@ def load_settings(
         settings,
         landing_dir=settings.landing_dir.expanduser().resolve(),
         warehouse=settings.warehouse.expanduser().resolve(),
+        spark_warehouse_dir=_resolved(settings.spark_warehouse_dir),
+        spark_raw_dir=_resolved(settings.spark_raw_dir),
     )
+
+
+def _resolved(path: Path | None) -> Path | None:
+    return None if path is None else path.expanduser().resolve()

@@ -145,12 +145,47 @@
 {%- endmacro %}
 
 {#
-  The materialization of the models DuckDB updates in place (the event history and the usage
-  counts): Spark's Parquet tables take no row deletes, so there they are rebuilt whole.
+  The incremental models: the event history and its daily parts grow by appending, on both
+  engines; the usage facts and counts replace their partitions out of date
+  (macros/usage_increments.sql). Spark's tables are Parquet, partitioned by `columns`; DuckDB's
+  are not partitioned.
 #}
-{% macro incremental_materialization() -%}{{ return(adapter.dispatch('incremental_materialization', 'vmo')()) }}{%- endmacro %}
-{% macro default__incremental_materialization() -%}{{ return('incremental') }}{%- endmacro %}
-{% macro spark__incremental_materialization() -%}{{ return('table') }}{%- endmacro %}
+{% macro partitioned_by(columns) -%}{{ return(adapter.dispatch('partitioned_by', 'vmo')(columns)) }}{%- endmacro %}
+{% macro default__partitioned_by(columns) -%}{{ return(none) }}{%- endmacro %}
+{% macro spark__partitioned_by(columns) -%}{{ return(columns) }}{%- endmacro %}
+
+{# A pre-hook removing the rows of the partitions `partitions` (a query of `columns`) lists. #}
+{% macro remove_partitions_out_of_date(partitions, columns) -%}
+    {{ return(adapter.dispatch('remove_partitions_out_of_date', 'vmo')(partitions, columns)) }}
+{%- endmacro %}
+{% macro default__remove_partitions_out_of_date(partitions, columns) -%}
+    {% if is_incremental() %}
+        delete from {{ this }} as built
+        using ({{ partitions }}) as stale
+        where {% for column in columns %}built.{{ column }} = stale.{{ column }}{% if not loop.last %} and {% endif %}{% endfor %}
+    {% else %}
+        select 1  -- a first build or a full refresh: nothing to remove
+    {% endif %}
+{%- endmacro %}
+{# Spark drops the partitions: listed first, then one ALTER TABLE (their values are dates and
+   words, written as literals Spark casts to the partition columns' types). #}
+{% macro spark__remove_partitions_out_of_date(partitions, columns) -%}
+    {% set specs = [] %}
+    {% if execute and is_incremental() %}
+        {% for row in run_query(partitions).rows %}
+            {% set values = [] %}
+            {% for column in columns %}
+                {% do values.append(column ~ " = '" ~ row[column] ~ "'") %}
+            {% endfor %}
+            {% do specs.append('partition (' ~ values | join(', ') ~ ')') %}
+        {% endfor %}
+    {% endif %}
+    {% if specs %}
+        alter table {{ this }} drop if exists {{ specs | join(', ') }}
+    {% else %}
+        select 1  -- a first build, or nothing out of date
+    {% endif %}
+{%- endmacro %}
 
 {#
   On Spark, the raw tables are the Parquet files the pipeline wrote from ingest's tables

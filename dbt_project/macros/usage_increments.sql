@@ -1,10 +1,14 @@
 {#
   The daily usage facts and the usage counts by period are incremental with no watermark to
   keep: each run compares what their inputs say now with what the table holds, and rebuilds
-  only the keys that differ (a product's day; an entity's period). A run that failed half way,
-  an earlier as_of, a product or an initiative remapped: each shows up as keys that differ.
-  The pre-hook deletes those keys' rows, then the model inserts them afresh: both in the
-  model's one transaction (dbt-duckdb runs pre-hooks inside it).
+  only what differs. The unit rebuilt is a partition: a day of the daily facts, a period
+  (grain and start) of the counts. The pre-hook removes the partitions out of date, then the
+  model inserts the rows of every key missing from the table: on DuckDB a delete, in the
+  model's one transaction (dbt-duckdb runs pre-hooks inside it); on Spark, whose Parquet tables
+  take no row deletes, a partition drop (a run killed between the two leaves partitions
+  missing, which the next run finds out of date and builds again). A run that failed half way,
+  an earlier as_of, a product or an initiative remapped: each shows up as partitions that
+  differ.
 #}
 
 {# (product_id, activity_date) where `fact` disagrees with the track events now: per product
@@ -34,28 +38,27 @@
     where e.events is distinct from b.events
 {% endmacro %}
 
-{% macro delete_usage_days_out_of_date(features_only=false) %}
-    {% if is_incremental() %}
-        delete from {{ this }} as built
-        using ({{ usage_days_out_of_date(this, features_only) }}) as stale
-        where built.product_id = stale.product_id and built.activity_date = stale.activity_date
-    {% else %}
-        select 1  -- a first build or a full refresh: nothing to delete
-    {% endif %}
+{# The days of `fact` out of date: its partitions to rebuild. #}
+{% macro usage_days_to_rebuild(fact, features_only=false) %}
+    select distinct activity_date from ({{ usage_days_out_of_date(fact, features_only) }}) as stale
 {% endmacro %}
 
-{# The rows of usage_by_period whose entity and period no longer have usage with the
-   fingerprint they were counted from. #}
-{% macro delete_usage_periods_out_of_date() %}
-    {% if is_incremental() %}
-        delete from {{ this }} as built
-        where not exists (
-            select 1 from {{ ref('usage_period_fingerprints') }} as f
-            where f.entity_type = built.entity_type and f.entity_id = built.entity_id
-                and f.period_grain = built.period_grain and f.period_start = built.period_start
-                and f.usage_fingerprint = built.usage_fingerprint
-        )
-    {% else %}
-        select 1  -- a first build or a full refresh: nothing to delete
-    {% endif %}
+{# The periods of usage_by_period holding an entity whose usage no longer has the fingerprint it
+   was counted from, or none at all (its partitions to rebuild). #}
+{% macro usage_periods_to_rebuild(counts) %}
+    select distinct coalesce(built.period_grain, f.period_grain) as period_grain,
+        coalesce(built.period_start, f.period_start) as period_start
+    from {{ counts }} as built
+    full join {{ ref('usage_period_fingerprints') }} as f
+        on f.entity_type = built.entity_type and f.entity_id = built.entity_id
+            and f.period_grain = built.period_grain and f.period_start = built.period_start
+    where f.usage_fingerprint is distinct from built.usage_fingerprint
+{% endmacro %}
+
+{% macro remove_usage_days_out_of_date(features_only=false) %}
+    {{ remove_partitions_out_of_date(usage_days_to_rebuild(this, features_only), ['activity_date']) }}
+{% endmacro %}
+
+{% macro remove_usage_periods_out_of_date() %}
+    {{ remove_partitions_out_of_date(usage_periods_to_rebuild(this), ['period_grain', 'period_start']) }}
 {% endmacro %}

@@ -18,7 +18,7 @@ def _ingest(pipeline: PipelineResource, step: Callable) -> list[FileResult]:
     settings = pipeline.settings
     check_landing_folder(settings.landing_dir)
     with work_connection(settings) as connection:
-        sources.create_raw_tables(connection)
+        sources.create_raw_tables(connection, settings.raw_dir)
         results = step(connection, settings, pipeline.run_id)
         run_records.sync_ingest_records(settings, connection)
     for result in results:

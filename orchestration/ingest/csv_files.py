@@ -13,6 +13,7 @@ import duckdb
 
 from orchestration.ingest.contracts import Column, CsvContract
 from orchestration.ingest.landing import RECORD_TEXT_LIMIT, UnreadableFile, count_records
+from orchestration.ingest.raw_store import stage_table
 from orchestration.warehouse import fetch_one
 from orchestration.warehouse import quote_identifier as q
 
@@ -21,9 +22,10 @@ TIMESTAMP_PATTERN = r"^\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\
 METADATA_COLUMNS = "_extra JSON, _file VARCHAR, _record BIGINT, _run_id VARCHAR"
 
 
-def raw_table_ddl(contract: CsvContract) -> str:
+def stage_table_ddl(contract: CsvContract) -> str:
+    """The table a file's accepted records are staged in (orchestration/ingest/raw_store.py)."""
     columns = ", ".join(f"{q(c.name)} VARCHAR" for c in contract.columns)
-    return f"CREATE TABLE IF NOT EXISTS raw.{q(contract.table)} ({columns}, {METADATA_COLUMNS})"
+    return f"CREATE TABLE IF NOT EXISTS {stage_table(contract.table)} ({columns}, {METADATA_COLUMNS})"
 
 
 def _rule(column: Column) -> list[tuple[str, str, str]]:
@@ -199,7 +201,7 @@ def load_csv_file(
     )
     column_list = ", ".join(q(c.name) for c in contract.columns)
     connection.execute(
-        f"INSERT INTO raw.{q(contract.table)} SELECT {column_list}, _extra, ?, _record, ?"
+        f"INSERT INTO {stage_table(contract.table)} SELECT {column_list}, _extra, ?, _record, ?"
         f" FROM checked_rows WHERE _reason IS NULL",
         [str(path), run_id],
     )

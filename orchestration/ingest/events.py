@@ -23,8 +23,8 @@ SUFFIXES = (".jsonl", ".jsonl.gz", ".parquet")
 # A Parquet file must have these columns (the Segment fields, `properties` a struct or JSON text).
 PARQUET_COLUMNS = {"type", "messageId", "properties"}
 PARQUET_ONE_OF = ({"userId", "anonymousId"}, {"timestamp", "originalTimestamp", "receivedAt"})
-RAW_DDL = """
-CREATE TABLE IF NOT EXISTS raw.product_events (
+STAGE_DDL = """
+CREATE TABLE IF NOT EXISTS raw_stage.product_events (
     message_id VARCHAR, type VARCHAR, event VARCHAR, user_id VARCHAR, anonymous_id VARCHAR,
     event_time VARCHAR, product_id VARCHAR, feature VARCHAR, payload JSON,
     _file VARCHAR, _record BIGINT, _run_id VARCHAR
@@ -142,7 +142,7 @@ def load_events_files(
         f"   SELECT *, CASE WHEN is_object THEN {_EXTRACT} END AS f FROM ({' UNION ALL '.join(views)}))))"
     )
     connection.execute(
-        "INSERT INTO raw.product_events SELECT message_id, type, event, user_id, anonymous_id,"
+        "INSERT INTO raw_stage.product_events SELECT message_id, type, event, user_id, anonymous_id,"
         " event_time, product_id, feature, payload, _file, _record, ? FROM checked_events"
         " WHERE _verdict IS NULL",
         [run_id],

@@ -19,8 +19,8 @@ from orchestration.warehouse import fetch_one
 SOURCE = "delivery/jira"
 FOLDER = "delivery/jira"
 SUFFIXES = (".json", ".jsonl")
-RAW_DDL = """
-CREATE TABLE IF NOT EXISTS raw.jira_issues (
+STAGE_DDL = """
+CREATE TABLE IF NOT EXISTS raw_stage.jira_issues (
     issue_key VARCHAR, updated VARCHAR, issue JSON,
     _file VARCHAR, _record BIGINT, _run_id VARCHAR
 )
@@ -149,7 +149,7 @@ def _check_and_load(connection: duckdb.DuckDBPyConnection, run_id: str) -> dict[
         f" FROM (SELECT *, json_extract(issue, [{paths}]) AS f FROM landing_issues))"
     )
     connection.execute(
-        "INSERT INTO raw.jira_issues SELECT trim(issue_key), updated, issue, _file, _record, ?"
+        "INSERT INTO raw_stage.jira_issues SELECT trim(issue_key), updated, issue, _file, _record, ?"
         " FROM checked_issues WHERE _verdict IS NULL",
         [run_id],
     )

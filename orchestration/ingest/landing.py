@@ -30,8 +30,8 @@ import duckdb
 
 from orchestration.faults import failpoint
 from orchestration.ingest.json_files import read_error_detail
+from orchestration.ingest.raw_store import RawTable, RawWrite
 from orchestration.warehouse import fetch_one
-from orchestration.warehouse import quote_identifier as q
 
 REASON_CODES = (
     "missing_required",
@@ -208,13 +208,13 @@ def load_new_files(
     files: Iterable[Path],
     load_one: Callable[[duckdb.DuckDBPyConnection, Path], tuple[int, int]],
     landing_dir: Path,
-    raw_table: str | None,
+    raw_table: RawTable | None,
     load_batch: Callable[[duckdb.DuckDBPyConnection, list[Path]], dict[Path, tuple[int, int]]] | None = None,
     batchable: Callable[[Path], bool] = lambda path: False,
 ) -> list[FileResult]:
     """Load each file not seen before, each in its own transaction with its ledger row.
 
-    `load_one` inserts the file's good records into `raw.<raw_table>` and its bad ones into
+    `load_one` stages the file's good records for `raw_table` and inserts its bad ones into
     `ingest.quarantine`, and returns (rows_loaded, rows_quarantined). A file landed again under
     its name with other bytes (an export overwritten by the next day's) replaces its earlier
     version: the records of that version leave raw, quarantine and the ledger in the same
@@ -308,8 +308,9 @@ def _load_file(
 def _load_batch(connection, run_id: str, source: str, batch: list[_Pending], load_one, load_batch, raw_table):
     """New files (their bytes in no ledger row) loaded in one transaction with their ledger rows."""
     connection.execute("BEGIN TRANSACTION")
+    raw = raw_table.begin() if raw_table else None
     try:
-        _forget_earlier_versions(connection, source, [pending.path for pending in batch], raw_table)
+        _forget_earlier_versions(connection, source, [pending.path for pending in batch], raw)
         counts = load_batch(connection, [pending.path for pending in batch])
         for pending in batch:
             # The bytes hashed must be the bytes read: a file rewritten meanwhile is not recorded.
@@ -323,18 +324,18 @@ def _load_batch(connection, run_id: str, source: str, batch: list[_Pending], loa
             " unnest(?), ?, NULL, unnest(?), unnest(?), unnest(?)",
             [source, *columns[:4], run_id, *columns[4:]],
         )
-        connection.execute("COMMIT")
+        _commit(connection, raw)
     except (*READ_ERRORS, FileMoved, FileNotFoundError):
         # One file is unreadable, or changed under the reader: none of the batch is kept, and
         # each file is loaded alone (the unreadable one quarantined, the moved one left).
-        connection.execute("ROLLBACK")
+        _rollback(connection, raw)
         return [
             result
             for pending in batch
             for result in _load_file(connection, run_id, source, pending, load_one, raw_table)
         ]
     except BaseException:
-        connection.execute("ROLLBACK")
+        _rollback(connection, raw)
         raise
     return [FileResult(source, pending.path, *counts[pending.path]) for pending in batch]
 
@@ -374,7 +375,7 @@ def _refuse(connection, run_id: str, source: str, path: Path) -> list[FileResult
 
 
 def _load_if_new(
-    connection, run_id: str, source: str, pending: _Pending, load_one: Callable, raw_table: str | None
+    connection, run_id: str, source: str, pending: _Pending, load_one: Callable, raw_table: RawTable | None
 ) -> list[FileResult]:
     """`pending.before`: the file's identity, taken before any of its bytes were read."""
     path, before, digest = pending.path, pending.before, pending.digest
@@ -390,8 +391,9 @@ def _load_if_new(
         )
         return []
     connection.execute("BEGIN TRANSACTION")
+    raw = raw_table.begin() if raw_table else None
     try:
-        _forget_earlier_versions(connection, source, [path], raw_table)
+        _forget_earlier_versions(connection, source, [path], raw)
         if seen is not None:
             # The same bytes under another name: its records are the original's, already
             # loaded or quarantined once; recorded with the original's counts, loaded never.
@@ -403,9 +405,10 @@ def _load_if_new(
                 _raise_if_moved(path, before)  # not the file's fault: it changed under the reader
                 # A reader's error aborts the transaction: start again with nothing of the file,
                 # and without its earlier version (the unreadable one is what landed now).
-                connection.execute("ROLLBACK")
+                _rollback(connection, raw)
                 connection.execute("BEGIN TRANSACTION")
-                _forget_earlier_versions(connection, source, [path], raw_table)
+                raw = raw_table.begin() if raw_table else None
+                _forget_earlier_versions(connection, source, [path], raw)
                 loaded, quarantined = 0, _quarantine_whole(connection, run_id, source, path, unreadable)
         # The bytes hashed must be the bytes read: a file rewritten meanwhile is not recorded.
         _raise_if_moved(path, before)
@@ -415,14 +418,29 @@ def _load_if_new(
             " duplicate_of, file_inode, file_size, file_mtime_ns) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [source, str(path), digest, loaded, quarantined, run_id, original, *before],
         )
-        connection.execute("COMMIT")
+        _commit(connection, raw)
     except BaseException:
-        connection.execute("ROLLBACK")
+        _rollback(connection, raw)
         raise
     return [FileResult(source, path, loaded, quarantined, original)]
 
 
-def _forget_earlier_versions(connection, source: str, paths: list[Path], raw_table: str | None) -> None:
+def _commit(connection, raw: RawWrite | None) -> None:
+    """The transaction's staged records into their raw part, then the commit."""
+    if raw is not None:
+        raw.publish(connection)
+    connection.execute("COMMIT")
+    if raw is not None:
+        raw.committed()
+
+
+def _rollback(connection, raw: RawWrite | None) -> None:
+    connection.execute("ROLLBACK")
+    if raw is not None:
+        raw.abandon()
+
+
+def _forget_earlier_versions(connection, source: str, paths: list[Path], raw: RawWrite | None) -> None:
     """The rows of earlier versions of these files leave raw, quarantine and the ledger."""
     files = [str(path) for path in paths]
     # One file: an equality, which lets DuckDB skip the row groups of other files in a large raw
@@ -434,8 +452,8 @@ def _forget_earlier_versions(connection, source: str, paths: list[Path], raw_tab
     (earlier,) = fetch_one(connection, ledger_rows, [source, given])
     if not earlier:
         return  # the usual case: new files, nothing of them in raw (no scan of a large raw table)
-    if raw_table is not None:
-        connection.execute(f"DELETE FROM raw.{q(raw_table)} WHERE {of_files.format('_file')}", [given])
+    if raw is not None:
+        raw.forget(connection, files)
     for table in FILE_TABLES:
         connection.execute(f"DELETE FROM {table} WHERE source = ? AND {in_ledger}", [source, given])
 

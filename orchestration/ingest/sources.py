@@ -7,9 +7,9 @@ from pathlib import Path
 
 import duckdb
 
-from orchestration.ingest import events, jira
+from orchestration.ingest import events, jira, raw_store
 from orchestration.ingest.contracts import CSV_FOLDERS, CsvContract
-from orchestration.ingest.csv_files import load_csv_file, raw_table_ddl
+from orchestration.ingest.csv_files import load_csv_file, stage_table_ddl
 from orchestration.ingest.landing import (
     FileResult,
     UnreadableFile,
@@ -19,20 +19,24 @@ from orchestration.ingest.landing import (
     landed_files,
     load_new_files,
 )
+from orchestration.ingest.raw_store import RawTable
 from orchestration.settings import Settings
 
 # Every landing folder the ingest reads.
 INGESTED_FOLDERS = [*CSV_FOLDERS, jira.FOLDER, events.FOLDER]
 
 
-def create_raw_tables(connection: duckdb.DuckDBPyConnection) -> None:
-    """Every raw table exists from the first run on, so dbt compiles whatever has landed."""
+def create_raw_tables(connection: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
+    """Every raw table exists from the first run on, so dbt compiles whatever has landed: its
+    staging table, its Parquet folder and its view (orchestration/ingest/raw_store.py)."""
     ensure_ledger(connection)
+    connection.execute(f"CREATE SCHEMA IF NOT EXISTS {raw_store.STAGE_SCHEMA}")
     for contracts in CSV_FOLDERS.values():
         for contract in contracts:
-            connection.execute(raw_table_ddl(contract))
-    connection.execute(jira.RAW_DDL)
-    connection.execute(events.RAW_DDL)
+            connection.execute(stage_table_ddl(contract))
+    connection.execute(jira.STAGE_DDL)
+    connection.execute(events.STAGE_DDL)
+    raw_store.open_raw_tables(connection, raw_dir)
 
 
 def ingest_csv_folder(connection, settings: Settings, run_id: str, folder: str) -> list[FileResult]:
@@ -54,7 +58,7 @@ def ingest_csv_folder(connection, settings: Settings, run_id: str, folder: str) 
             mine,
             _csv_loader(contract, run_id),
             settings.landing_dir,
-            contract.table,
+            RawTable(settings.raw_dir, contract.table, run_id),
         )
         if any(result.skipped for result in results):
             # A file left for the next run (still being written) may define what the folder's
@@ -93,7 +97,7 @@ def ingest_jira(connection, settings: Settings, run_id: str) -> list[FileResult]
         files,
         lambda conn, path: jira.load_jira_file(conn, path, run_id),
         settings.landing_dir,
-        "jira_issues",
+        RawTable(settings.raw_dir, "jira_issues", run_id),
         load_batch=lambda conn, paths: jira.load_jira_documents(conn, paths, run_id),
         batchable=lambda path: path.name.endswith(".json"),
     )
@@ -109,7 +113,7 @@ def ingest_events(connection, settings: Settings, run_id: str) -> list[FileResul
         files,
         lambda conn, path: events.load_events_file(conn, path, run_id),
         settings.landing_dir,
-        "product_events",
+        RawTable(settings.raw_dir, "product_events", run_id),
         load_batch=lambda conn, paths: events.load_events_files(conn, paths, run_id),
         batchable=lambda path: True,
     )

@@ -9,7 +9,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from orchestration.ingest import events, landing
+from orchestration.ingest import events, landing, sources
+from orchestration.ingest.raw_store import RawTable
 from tests.conftest import write_jsonl
 
 
@@ -29,8 +30,8 @@ class Ingest:
     def __init__(self, root: Path, monkeypatch: pytest.MonkeyPatch):
         self.root = root
         self.connection = duckdb.connect()
-        landing.ensure_ledger(self.connection)
-        self.connection.execute(events.RAW_DDL)
+        self.raw = RawTable(root.parent / "raw", "product_events", "run")
+        sources.create_raw_tables(self.connection, self.raw.raw_dir)
         self.hashed: list[str] = []
         real = landing.sha256_of
 
@@ -50,7 +51,7 @@ class Ingest:
             files,
             lambda connection, path: events.load_events_file(connection, path, "run"),
             self.root,
-            "product_events",
+            self.raw,
         )
 
     def message_ids(self) -> list[str]:

@@ -33,7 +33,7 @@ from tests.conftest import kpi_values_digest, query, sha256_file
 RAW_FRAMES = sum(len(suite) for suite in raw_batches.SUITES.values())
 
 KILLS = {  # stage -> the failpoints a kill is tried at (the first one only, without --long)
-    "ingest": ["ingest.file@3", "ingest.file@1", "ingest.file@12"],
+    "ingest": ["ingest.raw_part@3", "ingest.file@3", "ingest.file@1", "ingest.file@12"],
     "dbt build": ["dbt.event@40", "dbt.event@3", "dbt.event@150"],
     "checks": [f"checks.frame@{RAW_FRAMES + 2}", "checks.frame@2", f"checks.frame@{RAW_FRAMES + 6}"],
     "publish": ["publish.table@3", "publish.swap", "publish.table@1"],

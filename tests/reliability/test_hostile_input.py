@@ -118,7 +118,7 @@ class Landing:
             landing=self.root, warehouse=Path(self._folder.name) / "w.duckdb", environ={}
         )
         self.connection = duckdb.connect()
-        sources.create_raw_tables(self.connection)
+        sources.create_raw_tables(self.connection, self.settings.raw_dir)
 
     def close(self) -> None:
         self.connection.close()

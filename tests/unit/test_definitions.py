@@ -74,7 +74,7 @@ def test_a_sensor_without_a_cursor_takes_the_ingested_files_for_seen(tmp_path, m
     write_csv(landing / "portfolio/portfolios.csv", ["portfolio_id", "name"], [["F1", "A"]])
     settings = load_settings()
     with work_connection(settings) as connection:
-        sources.create_raw_tables(connection)
+        sources.create_raw_tables(connection, settings.raw_dir)
         sources.ingest_csv_folder(connection, settings, "run-1", "portfolio")
     sensor = new_landed_files_sensor(PIPELINE_JOB)
     context = dg.build_sensor_context(cursor=None)

@@ -35,7 +35,7 @@ def ingest(landing, tmp_path):
     """Run every ingest step; returns (raw row counts, quarantine rows, ledger rows)."""
     settings = load_settings(landing=landing, warehouse=tmp_path / "wh" / "w.duckdb", environ={})
     with work_connection(settings) as connection:
-        sources.create_raw_tables(connection)
+        sources.create_raw_tables(connection, settings.raw_dir)
         for folder in CSV_FOLDERS:
             sources.ingest_csv_folder(connection, settings, "test-run", folder)
         sources.ingest_jira(connection, settings, "test-run")
@@ -54,7 +54,7 @@ def ingest(landing, tmp_path):
         tables = [
             r[0]
             for r in connection.execute(
-                "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'raw'"
+                "SELECT view_name FROM duckdb_views() WHERE schema_name = 'raw'"
             ).fetchall()
         ]
         counts = {t: connection.execute(f'SELECT count(*) FROM raw."{t}"').fetchall()[0][0] for t in tables}

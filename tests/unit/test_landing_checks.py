@@ -28,7 +28,7 @@ def settings(tmp_path) -> Settings:
     )
     settings.state_dir.mkdir(parents=True)
     connection = duckdb.connect(str(settings.work_db))
-    sources.create_raw_tables(connection)
+    sources.create_raw_tables(connection, settings.raw_dir)
     connection.execute("CREATE SCHEMA analytics")
     for table, key in (("dim_portfolios", "portfolio_id"), ("dim_products", "product_id")):
         connection.execute(f"CREATE TABLE analytics.{table} ({key} VARCHAR)")
@@ -213,7 +213,7 @@ def test_a_file_quarantined_whole_and_then_deleted_no_longer_blocks(tmp_path):
     broken = write_csv(settings.landing_dir / "portfolio" / "portfolios.csv", ["portfolio_id"], [["F1"]])
     connection = duckdb.connect(str(settings.work_db))
     try:
-        sources.create_raw_tables(connection)
+        sources.create_raw_tables(connection, settings.raw_dir)
         ingest_csv_folder(connection, settings, "run-1", "portfolio")
         whole = "SELECT file FROM ingest.quarantine WHERE record_number IS NULL"
         assert connection.execute(whole).fetchall() == [(str(broken),)]

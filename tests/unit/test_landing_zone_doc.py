@@ -69,7 +69,7 @@ def ingest(landing: Path, tmp: Path) -> tuple[dict[str, tuple[int, int]], list[t
     detail), paths relative to the landing folder."""
     settings = settings_for(tmp, landing, "2025-03-31")
     with work_connection(settings) as connection:
-        sources.create_raw_tables(connection)
+        sources.create_raw_tables(connection, settings.raw_dir)
         for folder in CSV_FOLDERS:
             sources.ingest_csv_folder(connection, settings, RUN_ID, folder)
         sources.ingest_jira(connection, settings, RUN_ID)

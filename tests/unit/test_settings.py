@@ -187,3 +187,107 @@ def test_the_engine_from_flag_environment_or_file(tmp_path):
 def test_a_bad_engine_is_named(tmp_path, config, environ, engine, message):
     with pytest.raises(SettingsError, match=re.escape(message)):
         load_settings(config=_toml(tmp_path, config), environ=environ, engine=engine)
+
+
+def test_the_spark_connection_keys(tmp_path):
+    connect = _toml(
+        tmp_path,
+        '[engine]\nname = "spark"\nspark_master = "sc://spark-connect:15002"\n'
+        'warehouse_dir = "/mnt/vmo/spark-warehouse"\nraw_dir = "/mnt/vmo/raw"\n',
+    )
+    assert read_config_file(connect) == {
+        "engine": "spark",
+        "spark_master": "sc://spark-connect:15002",
+        "spark_warehouse_dir": Path("/mnt/vmo/spark-warehouse"),
+        "spark_raw_dir": Path("/mnt/vmo/raw"),
+    }
+    thrift = _toml(
+        tmp_path,
+        '[engine]\nthrift_host = "spark-thrift.internal"\nthrift_port = 10001\nthrift_user = "vmo"\n',
+    )
+    assert read_config_file(thrift) == {
+        "spark_thrift_host": "spark-thrift.internal",
+        "spark_thrift_port": 10001,
+        "spark_thrift_user": "vmo",
+    }
+    driver = _toml(tmp_path, '[engine]\nspark_master = "yarn"\ndriver_memory = "6g"\n')
+    assert read_config_file(driver) == {"spark_master": "yarn", "spark_driver_memory": "6g"}
+
+
+def test_the_spark_folders_are_resolved_from_the_working_folder(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    config = _toml(tmp_path, '[engine]\nwarehouse_dir = "shared/warehouse"\nraw_dir = "~/raw"\n')
+    settings = load_settings(config=config, environ={})
+    assert settings.spark_warehouse_dir == tmp_path.resolve() / "shared" / "warehouse"
+    assert settings.spark_raw_dir == Path.home().resolve() / "raw"
+
+
+def test_the_spark_connection_defaults():
+    settings = load_settings(environ={})
+    assert (settings.spark_master, settings.spark_driver_memory) == ("local[2]", "2g")
+    assert (settings.spark_warehouse_dir, settings.spark_raw_dir) == (None, None)
+    assert (settings.spark_thrift_host, settings.spark_thrift_port, settings.spark_thrift_user) == (
+        None,
+        10000,
+        None,
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        (
+            '[engine]\nspark_master = "connect://h:15002"\n',
+            "engine.spark_master: expected a Spark master like 'local[4]', 'spark://host:7077', 'yarn' or"
+            " 'sc://host:15002', got 'connect://h:15002'",
+        ),
+        (
+            '[engine]\nwarehouse_dir = "s3a://bucket/warehouse"\nraw_dir = " "\n',
+            "engine.warehouse_dir: expected a folder path (on a cluster, a shared mount), not a URI,"
+            " got 's3a://bucket/warehouse'; engine.raw_dir: expected a folder path (on a cluster, a shared"
+            " mount), not a URI, got ' '",
+        ),
+        (
+            "[engine]\nraw_dir = 3\n",
+            "engine.raw_dir: expected a folder path (on a cluster, a shared mount), not a URI, got 3",
+        ),
+        (
+            '[engine]\ndriver_memory = "4GB"\n',
+            "engine.driver_memory: expected a JVM memory size like '4g' or '512m', got '4GB'",
+        ),
+        (
+            "[engine]\ndriver_memory = 4\n",
+            "engine.driver_memory: expected a JVM memory size like '4g' or '512m', got 4",
+        ),
+        (
+            '[engine]\nthrift_host = "thrift://h:10000"\nthrift_port = 0\nthrift_user = ""\n',
+            "engine.thrift_host: expected a host name or address, without a scheme or port, got 'thrift://h:10000';"
+            " engine.thrift_port: expected a port number from 1 to 65535, got 0;"
+            " engine.thrift_user: expected a user name, got ''",
+        ),
+        (
+            '[engine]\nthrift_host = "h"\nthrift_port = "10000"\n',
+            "engine.thrift_port: expected a port number from 1 to 65535, got '10000'",
+        ),
+        (
+            '[engine]\nthrift_port = 10001\nthrift_user = "vmo"\n',
+            "engine.thrift_port: set only with thrift_host; engine.thrift_user: set only with thrift_host",
+        ),
+        (
+            '[engine]\nthrift_host = "h"\nspark_master = "local[2]"\ndriver_memory = "4g"\n',
+            "engine.spark_master: not used with thrift_host (the Thrift server has its own master);"
+            " engine.driver_memory: the heap of a driver started here, not the Thrift server's",
+        ),
+        (
+            '[engine]\nspark_master = "sc://h:15002"\ndriver_memory = "4g"\n',
+            "engine.driver_memory: the heap of a driver started here, not the Spark Connect server's",
+        ),
+        (
+            '[engine]\nthrift = "h"\n',
+            "unknown key 'engine.thrift' (known keys of [engine]: driver_memory, name, raw_dir, spark_master,"
+            " thrift_host, thrift_port, thrift_user, warehouse_dir)",
+        ),
+    ],
+)
+def test_a_bad_spark_connection_key_is_named(tmp_path, text, message):
+    assert _error(tmp_path, text) == message

@@ -3,7 +3,7 @@
 -- history is parsed and deduplicated once, not on every run. A version holding only resent
 -- messages is read again by the next run, and adds nothing; an events file overwritten with
 -- more events adds the new ones.
-{{ config(materialized=incremental_materialization()) }}
+{{ config(materialized='incremental') }}
 
 with landed as (
     select landed.*

@@ -2,7 +2,7 @@
 -- version: a run adds the parts of the versions it has not seen, and the daily facts add the
 -- parts up. Every day is kept (as_of is applied by the facts), so an earlier as_of needs no
 -- rebuild.
-{{ config(materialized=incremental_materialization()) }}
+{{ config(materialized='incremental') }}
 
 select
     events.product_id,

@@ -1,9 +1,10 @@
 -- Feature usage at feature-user-day grain: track events carrying properties.feature.
--- Incremental by product and day, as fct_product_usage_daily.
+-- Incremental by day, as fct_product_usage_daily.
 {{ config(
-    materialized=incremental_materialization(),
+    materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ delete_usage_days_out_of_date(features_only=true) }}",
+    partition_by=partitioned_by(['activity_date']),
+    pre_hook="{{ remove_usage_days_out_of_date(features_only=true) }}",
 ) }}
 
 select

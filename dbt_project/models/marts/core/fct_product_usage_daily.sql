@@ -1,11 +1,12 @@
 -- Product usage at user-day grain: track events of known products up to as_of, each message
 -- once. Identity is userId, else anonymousId, in one namespace.
--- Incremental by product and day: a run re-adds only the days whose events changed
+-- Incremental by day (a partition on Spark): a run rebuilds only the days whose events changed
 -- (macros/usage_increments.sql), so the history is not summed again every run.
 {{ config(
-    materialized=incremental_materialization(),
+    materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ delete_usage_days_out_of_date() }}",
+    partition_by=partitioned_by(['activity_date']),
+    pre_hook="{{ remove_usage_days_out_of_date() }}",
 ) }}
 
 select

@@ -3,15 +3,17 @@
 -- a user of two products of a portfolio counts once for it); of an initiative, the users of its
 -- feature_keys on its own product. The counts behind active_users, stickiness and
 -- feature_adoption_rate.
--- Incremental by entity and period: a run recounts only the entity-periods whose usage
--- fingerprint changed (usage_period_fingerprints), reading the facts from the earliest
--- such period on, rather than recounting years of users.
+-- Incremental by period (a partition on Spark): a run recounts only the periods holding an
+-- entity whose usage fingerprint changed (usage_period_fingerprints), reading the facts from
+-- the earliest such period on, rather than recounting years of users.
 {{ config(
-    materialized=incremental_materialization(),
+    materialized='incremental',
     incremental_strategy='append',
-    pre_hook="{{ delete_usage_periods_out_of_date() }}",
+    partition_by=partitioned_by(['period_grain', 'period_start']),
+    pre_hook="{{ remove_usage_periods_out_of_date() }}",
 ) }}
 
+-- The entity-periods the table lacks: the pre-hook removed the periods out of date whole.
 with wanted as (
     select f.entity_type, f.entity_id, f.period_grain, f.period_start, f.usage_fingerprint
     from {{ ref('usage_period_fingerprints') }} as f

@@ -1,0 +1,209 @@
+"""The raw layer: what ingest accepted, as Parquet files that both engines read.
+
+Each raw table is a folder of Parquet parts under the raw folder (`Settings.raw_dir`):
+`<raw>/<table>/part-<run>-<id>.parquet`, one part for each ingest transaction (a landed file,
+or a batch of files loaded together), plus `schema.parquet`, a part with no rows that gives the
+table its columns before anything landed. DuckDB reads a table through the view `raw.<table>`
+(`read_parquet` over the folder); Spark registers the same folder as its table `raw.<table>`.
+
+The ledger (`ingest.landed_files`, in the working database) stays the truth of what landed, and
+`ingest.raw_parts` says which part holds the records of which landed file. A transaction writes
+its records into `raw_stage.<table>` (a DuckDB table, empty outside a transaction), and just
+before it commits, copies them into a new part (written in `<raw>/.staging/`, then moved into
+the table's folder) with the part's ledger rows. A landed file replaced by a new version takes
+its records out of the table by retiring the parts that hold it: their other files' records are
+staged again and go into the transaction's new part, and the retired parts are deleted once the
+transaction has committed.
+
+A run killed between moving a part into place and the commit leaves a part no ledger row names;
+one killed after the commit leaves retired parts: `open_raw_tables` deletes both before anything
+reads the raw layer, so readers only ever see the parts the ledger names. A part the ledger names
+that is missing is a damaged raw layer: the run stops and says so, rather than build on less.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+import uuid
+from pathlib import Path
+
+import duckdb
+
+from orchestration.faults import failpoint
+from orchestration.warehouse import quote_identifier as q
+from orchestration.warehouse import quote_literal
+
+STAGE_SCHEMA = "raw_stage"
+SCHEMA_PART = "schema.parquet"
+STAGING_FOLDER = ".staging"
+PARTS_DDL = """
+CREATE TABLE IF NOT EXISTS ingest.raw_parts (
+    raw_table VARCHAR NOT NULL, part VARCHAR NOT NULL, file VARCHAR NOT NULL
+)
+"""
+_PARQUET = "(FORMAT parquet, COMPRESSION zstd)"
+
+
+class RawStoreDamaged(RuntimeError):
+    """A part the ledger names is missing: the raw layer no longer holds what was landed."""
+
+
+def stage_table(table: str) -> str:
+    """Where a transaction's loaders insert the records they accept."""
+    return f"{STAGE_SCHEMA}.{q(table)}"
+
+
+def open_raw_tables(connection: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
+    """Every raw table ready to read and write: its folder and schema part, its view, and the
+    parts no ledger row names (left by a killed run) deleted. The staging tables must exist."""
+    connection.execute(PARTS_DDL)
+    staging = raw_dir / STAGING_FOLDER
+    staging.mkdir(parents=True, exist_ok=True)
+    for leftover in staging.iterdir():
+        leftover.unlink()  # a part a killed run was writing
+    tables = [
+        row[0]
+        for row in connection.execute(
+            "SELECT table_name FROM duckdb_tables() WHERE schema_name = ? ORDER BY ALL", [STAGE_SCHEMA]
+        ).fetchall()
+    ]
+    for table in tables:
+        folder = raw_dir / table
+        folder.mkdir(exist_ok=True)
+        if not (folder / SCHEMA_PART).exists():
+            empty = f"(SELECT * FROM {stage_table(table)} LIMIT 0)"
+            connection.execute(f"COPY {empty} TO {_literal(staging / SCHEMA_PART)} {_PARQUET}")
+            os.replace(staging / SCHEMA_PART, folder / SCHEMA_PART)
+        _adopt_raw_table(connection, raw_dir, table)
+        _sweep(connection, folder, table)
+        parts = _literal(folder / "*.parquet")
+        connection.execute(f"CREATE OR REPLACE VIEW raw.{q(table)} AS SELECT * FROM read_parquet({parts})")
+
+
+def _adopt_raw_table(connection: duckdb.DuckDBPyConnection, raw_dir: Path, table: str) -> None:
+    """A working database from before the raw layer held raw.<table> as a DuckDB table: its
+    records become the table's first part, and the table a view."""
+    kind = connection.execute(
+        "SELECT table_type FROM information_schema.tables WHERE table_schema = 'raw' AND table_name = ?",
+        [table],
+    ).fetchone()
+    if not kind or kind[0] != "BASE TABLE":
+        return
+    connection.execute("BEGIN TRANSACTION")
+    write = RawWrite(raw_dir, table, run_id="adopted")
+    try:
+        connection.execute(f"INSERT INTO {stage_table(table)} SELECT * FROM raw.{q(table)}")
+        connection.execute(f"DROP TABLE raw.{q(table)}")
+        write.publish(connection)
+        connection.execute("COMMIT")
+    except BaseException:
+        connection.execute("ROLLBACK")
+        write.abandon()
+        raise
+
+
+def _sweep(connection: duckdb.DuckDBPyConnection, folder: Path, table: str) -> None:
+    named = {
+        row[0]
+        for row in connection.execute(
+            "SELECT DISTINCT part FROM ingest.raw_parts WHERE raw_table = ?", [table]
+        ).fetchall()
+    }
+    present = {path.name for path in folder.glob("*.parquet")} - {SCHEMA_PART}
+    missing = sorted(named - present)
+    if missing:
+        raise RawStoreDamaged(
+            f"the raw layer lost {len(missing)} part(s) of {table} that the ledger names, e.g."
+            f" {folder / missing[0]}: delete the state folder {folder.parent.parent} to load the"
+            " landing folder again from scratch"
+        )
+    for orphan in present - named:
+        (folder / orphan).unlink()
+
+
+def _literal(path: Path) -> str:
+    return quote_literal(str(path))
+
+
+@dataclasses.dataclass(frozen=True)
+class RawTable:
+    """A raw table an ingest run writes to."""
+
+    raw_dir: Path
+    table: str
+    run_id: str
+
+    def begin(self) -> RawWrite:
+        """What one transaction does to the table (call `publish` before its COMMIT)."""
+        return RawWrite(self.raw_dir, self.table, self.run_id)
+
+
+@dataclasses.dataclass
+class RawWrite:
+    """What one ingest transaction does to one raw table: parts it retires, the part it adds."""
+
+    raw_dir: Path
+    table: str
+    run_id: str
+    retired: list[Path] = dataclasses.field(default_factory=list)
+    added: Path | None = None
+
+    @property
+    def folder(self) -> Path:
+        return self.raw_dir / self.table
+
+    def forget(self, connection: duckdb.DuckDBPyConnection, files: list[str]) -> None:
+        """Take these landed files' records out of the table: the parts holding them retire,
+        their other files' records staged again for this transaction's part."""
+        parts = [
+            row[0]
+            for row in connection.execute(
+                "SELECT DISTINCT part FROM ingest.raw_parts"
+                " WHERE raw_table = ? AND list_contains(?::VARCHAR[], file) ORDER BY part",
+                [self.table, files],
+            ).fetchall()
+        ]
+        for part in parts:
+            connection.execute(
+                f"INSERT INTO {stage_table(self.table)} SELECT * FROM read_parquet(?)"
+                " WHERE NOT list_contains(?::VARCHAR[], _file)",
+                [str(self.folder / part), files],
+            )
+        if parts:
+            connection.execute(
+                "DELETE FROM ingest.raw_parts WHERE raw_table = ? AND list_contains(?::VARCHAR[], part)",
+                [self.table, parts],
+            )
+            self.retired += [self.folder / part for part in parts]
+
+    def publish(self, connection: duckdb.DuckDBPyConnection) -> None:
+        """The staged records as a new part, named in the ledger; called just before COMMIT."""
+        stage = stage_table(self.table)
+        (staged,) = connection.execute(f"SELECT count(*) FROM {stage}").fetchone()
+        if not staged:
+            return
+        name = f"part-{self.run_id}-{uuid.uuid4().hex[:12]}.parquet"
+        written = self.raw_dir / STAGING_FOLDER / name
+        connection.execute(f"COPY {stage} TO {_literal(written)} {_PARQUET}")
+        connection.execute(
+            f"INSERT INTO ingest.raw_parts SELECT ?, ?, _file FROM {stage} GROUP BY _file", [self.table, name]
+        )
+        connection.execute(f"DELETE FROM {stage}")
+        # In place before the commit: should the commit not happen, the part is named by no
+        # ledger row, and deleted (here, or by the next run's sweep).
+        os.replace(written, self.folder / name)
+        self.added = self.folder / name
+        failpoint("ingest.raw_part")
+
+    def committed(self) -> None:
+        for part in self.retired:
+            part.unlink(missing_ok=True)
+        self.retired.clear()
+
+    def abandon(self) -> None:
+        """The transaction rolled back: its part, if it was moved into place, goes."""
+        if self.added is not None:
+            self.added.unlink(missing_ok=True)
+            self.added = None
+        self.retired.clear()
