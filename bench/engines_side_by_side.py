@@ -66,8 +66,11 @@ def compare(duckdb_warehouse: Path, spark_warehouse: Path) -> dict:
             return math.isclose(a, b, rel_tol=1e-9, abs_tol=1e-12)
         return a == b
 
-    duck = {row[:5]: row[5:] for row in rows(duckdb_warehouse, KPI_VALUES)}
-    spark = {row[:5]: row[5:] for row in rows(spark_warehouse, KPI_VALUES)}
+    duck_rows, spark_rows = rows(duckdb_warehouse, KPI_VALUES), rows(spark_warehouse, KPI_VALUES)
+    duck = {row[:5]: row[5:] for row in duck_rows}
+    spark = {row[:5]: row[5:] for row in spark_rows}
+    if len(duck) != len(duck_rows) or len(spark) != len(spark_rows):
+        raise SystemExit("a warehouse holds a KPI value twice under one key")
     differ = [k for k in duck.keys() & spark.keys() if not all(map(same, duck[k], spark[k]))]
     return {
         "kpi_values": len(duck),

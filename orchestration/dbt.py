@@ -81,6 +81,8 @@ def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
             raise dg.Failure(description=str(exc)) from exc
         os.environ.update(engines.spark_environment(settings))
         arguments += ["--target", engines.spark_target(settings)]
+        if engines.spark_layout_changed(settings):
+            arguments.append("--full-refresh")
     invocation = dbt.cli(arguments, context=context, raise_on_error=False, target_path=target)
     for event in invocation.stream():
         failpoint("dbt.event")
@@ -90,6 +92,7 @@ def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     if settings.engine == "spark":
         # Spark's tables into the working database, and the published views over them there.
         engines.import_spark_tables(settings, invocation.get_artifact("manifest.json"))
+        engines.record_spark_layout(settings)
         for view in engines.create_duckdb_views(settings, settings.dbt_vars(), target / "duckdb-views"):
             key = dg.AssetKey([engines.PUBLISHED_SCHEMA, view])
             if key in context.selected_asset_keys:

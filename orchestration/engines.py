@@ -45,6 +45,24 @@ def spark_dir(settings: Settings) -> Path:
     return settings.state_dir / "spark"
 
 
+# How this code lays out the Spark tables it keeps from run to run. A Spark state built by code of
+# another layout (before the usage facts and counts were partitioned) is rebuilt whole, once
+# (dbt's --full-refresh), rather than updated in place in a shape the models no longer expect.
+SPARK_LAYOUT = "2: the event history appended; the usage facts partitioned by day, the counts by period"
+
+
+def spark_layout_changed(settings: Settings) -> bool:
+    marker = spark_dir(settings) / "layout"
+    return not marker.exists() or marker.read_text(encoding="utf-8") != SPARK_LAYOUT
+
+
+def record_spark_layout(settings: Settings) -> None:
+    spark_dir(settings).mkdir(parents=True, exist_ok=True)
+    (spark_dir(settings) / "layout").write_text(SPARK_LAYOUT, encoding="utf-8")
+    # The copies of the raw tables that runs made before the raw layer was Parquet itself.
+    shutil.rmtree(settings.state_dir / "raw-parquet", ignore_errors=True)
+
+
 def spark_warehouse_dir(settings: Settings) -> Path:
     """Where Spark writes its tables and the run reads them back (vmo.toml [engine] warehouse_dir)."""
     return settings.spark_warehouse_dir or spark_dir(settings) / "warehouse"
@@ -155,14 +173,18 @@ def _read_spark_table(warehouse: Path, node: dict) -> str:
     partition folders (`activity_date=2025-06-30/`), the partition columns back in the places
     the model selects them (Spark stores them last; the YAML lists the model's columns in order)."""
     folder = warehouse / node["name"]
+    if not folder.is_dir():
+        raise EngineError(f"Spark left no folder for {node['name']} at {folder}")
     partitions = node["config"].get("partition_by") or []
     if not partitions:
         return f"SELECT * FROM read_parquet({quote_literal(str(folder / '*.parquet'))})"
+    if any(folder.glob("*.parquet")):
+        raise EngineError(f"{node['name']} at {folder} is not partitioned by {partitions}, as its model is")
     # One folder level per partition column: activity_date=2025-06-30/part-….parquet.
     files = "/".join(["*"] * len(partitions) + ["*.parquet"])
+    types = {name: column.get("data_type") for name, column in node["columns"].items()}
     if not any(folder.glob(files)):
         # Built empty: Spark wrote no partition and so no file; the columns as the YAML types them.
-        types = {name: column.get("data_type") for name, column in node["columns"].items()}
         if not all(types.values()):
             raise EngineError(f"{node['name']} is empty on Spark, and its YAML does not type every column")
         return (
@@ -170,9 +192,14 @@ def _read_spark_table(warehouse: Path, node: dict) -> str:
             + ", ".join(f"CAST(NULL AS {kind}) AS {q(name)}" for name, kind in types.items())
             + " WHERE false"
         )
-    columns = ", ".join(q(column) for column in node["columns"])
-    files = quote_literal(str(folder / files))
-    return f"SELECT {columns} FROM read_parquet({files}, hive_partitioning = true)"
+    scan = f"read_parquet({quote_literal(str(folder / files))}, hive_partitioning = true)"
+    with duckdb.connect() as connection:
+        found = {row[0] for row in connection.execute(f"DESCRIBE SELECT * FROM {scan}").fetchall()}
+    if found != set(types):
+        raise EngineError(
+            f"{node['name']} on Spark has the columns {sorted(found)}, its YAML lists {sorted(types)}"
+        )
+    return f"SELECT {', '.join(q(name) for name in types)} FROM {scan}"
 
 
 def _describe(connection: duckdb.DuckDBPyConnection, name: str, node: dict) -> None:

@@ -188,8 +188,9 @@
 {%- endmacro %}
 
 {#
-  On Spark, the raw tables are the Parquet files the pipeline wrote from ingest's tables
-  (orchestration/engines.py), registered before every build; on DuckDB they are ingest's own.
+  On Spark, the raw tables are the raw layer's Parquet folders ingest wrote
+  (orchestration/ingest/raw_store.py), registered before every build; DuckDB reads them through
+  the views ingest creates.
 #}
 {% macro register_raw_tables() -%}{{ return(adapter.dispatch('register_raw_tables', 'vmo')()) }}{%- endmacro %}
 {% macro default__register_raw_tables() -%}select 1{%- endmacro %}

@@ -426,7 +426,9 @@ def _load_if_new(
 
 
 def _commit(connection, raw: RawWrite | None) -> None:
-    """The transaction's staged records into their raw part, then the commit."""
+    """The transaction's staged records into their raw part, then the commit. Once committed,
+    nothing here raises: a rollback after it would find no transaction, and must not delete the
+    part the ledger now names."""
     if raw is not None:
         raw.publish(connection)
     connection.execute("COMMIT")
@@ -443,15 +445,14 @@ def _rollback(connection, raw: RawWrite | None) -> None:
 def _forget_earlier_versions(connection, source: str, paths: list[Path], raw: RawWrite | None) -> None:
     """The rows of earlier versions of these files leave raw, quarantine and the ledger."""
     files = [str(path) for path in paths]
-    # One file: an equality, which lets DuckDB skip the row groups of other files in a large raw
-    # table (rows lie in the order files landed).
+    # One file: an equality rather than a list lookup, the common case.
     of_files = "{} = ?" if len(files) == 1 else "list_contains(?::VARCHAR[], {})"
     given = files[0] if len(files) == 1 else files
     in_ledger = of_files.format("file")
     ledger_rows = f"SELECT count(*) FROM ingest.landed_files WHERE source = ? AND {in_ledger}"
     (earlier,) = fetch_one(connection, ledger_rows, [source, given])
     if not earlier:
-        return  # the usual case: new files, nothing of them in raw (no scan of a large raw table)
+        return  # the usual case: new files, nothing of them in raw (no part to read)
     if raw is not None:
         raw.forget(connection, files)
     for table in FILE_TABLES:

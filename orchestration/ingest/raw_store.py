@@ -23,6 +23,7 @@ that is missing is a damaged raw layer: the run stops and says so, rather than b
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import os
 import uuid
@@ -37,6 +38,7 @@ from orchestration.warehouse import quote_literal
 STAGE_SCHEMA = "raw_stage"
 SCHEMA_PART = "schema.parquet"
 STAGING_FOLDER = ".staging"
+OWNER_MARK = ".owner"
 PARTS_DDL = """
 CREATE TABLE IF NOT EXISTS ingest.raw_parts (
     raw_table VARCHAR NOT NULL, part VARCHAR NOT NULL, file VARCHAR NOT NULL
@@ -60,6 +62,7 @@ def open_raw_tables(connection: duckdb.DuckDBPyConnection, raw_dir: Path) -> Non
     connection.execute(PARTS_DDL)
     staging = raw_dir / STAGING_FOLDER
     staging.mkdir(parents=True, exist_ok=True)
+    _claim(connection, raw_dir)
     for leftover in staging.iterdir():
         leftover.unlink()  # a part a killed run was writing
     tables = [
@@ -81,6 +84,42 @@ def open_raw_tables(connection: duckdb.DuckDBPyConnection, raw_dir: Path) -> Non
         connection.execute(f"CREATE OR REPLACE VIEW raw.{q(table)} AS SELECT * FROM read_parquet({parts})")
 
 
+def _working_database(connection: duckdb.DuckDBPyConnection) -> str:
+    """The file of the working database whose ledger names the parts ('' in memory)."""
+    (path,) = connection.execute(
+        "SELECT coalesce(path, '') FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return path
+
+
+def _claim(connection: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
+    """A raw folder serves one working database: the sweep deletes every part its ledger does not
+    name, so a second warehouse sharing the folder (one raw_dir in two vmo.toml files) would
+    lose its parts. The working database holds an identity of its own, written into the folder;
+    a raw folder outside the state folder that holds another's is refused. (An identity, not a
+    path: a warehouse copied or moved with its state folder keeps it.)"""
+    connection.execute("CREATE TABLE IF NOT EXISTS ingest.raw_owner (owner VARCHAR NOT NULL)")
+    row = connection.execute("SELECT owner FROM ingest.raw_owner").fetchone()
+    if row is None:
+        row = (uuid.uuid4().hex,)
+        connection.execute("INSERT INTO ingest.raw_owner VALUES (?)", list(row))
+    owner, mark = row[0], raw_dir / OWNER_MARK
+    if mark.exists() and mark.read_text(encoding="utf-8").strip() != owner and _shared(connection, raw_dir):
+        raise RawStoreDamaged(
+            f"the raw folder {raw_dir} holds the raw layer of another working database than"
+            f" {_working_database(connection) or 'this one'}: give each warehouse its own raw_dir"
+        )
+    # In the state folder, the folder is this warehouse's alone: another owner there means the
+    # working database was deleted to load everything again, and the sweep clears the old parts.
+    mark.write_text(owner + "\n", encoding="utf-8")
+
+
+def _shared(connection: duckdb.DuckDBPyConnection, raw_dir: Path) -> bool:
+    """A raw folder outside the working database's state folder (vmo.toml raw_dir)."""
+    database = _working_database(connection)
+    return bool(database) and not raw_dir.resolve().is_relative_to(Path(database).resolve().parent)
+
+
 def _adopt_raw_table(connection: duckdb.DuckDBPyConnection, raw_dir: Path, table: str) -> None:
     """A working database from before the raw layer held raw.<table> as a DuckDB table: its
     records become the table's first part, and the table a view."""
@@ -93,7 +132,8 @@ def _adopt_raw_table(connection: duckdb.DuckDBPyConnection, raw_dir: Path, table
     connection.execute("BEGIN TRANSACTION")
     write = RawWrite(raw_dir, table, run_id="adopted")
     try:
-        connection.execute(f"INSERT INTO {stage_table(table)} SELECT * FROM raw.{q(table)}")
+        # By name: a table from before may lack columns the contract gained since (left null).
+        connection.execute(f"INSERT INTO {stage_table(table)} BY NAME SELECT * FROM raw.{q(table)}")
         connection.execute(f"DROP TABLE raw.{q(table)}")
         write.publish(connection)
         connection.execute("COMMIT")
@@ -115,11 +155,20 @@ def _sweep(connection: duckdb.DuckDBPyConnection, folder: Path, table: str) -> N
     if missing:
         raise RawStoreDamaged(
             f"the raw layer lost {len(missing)} part(s) of {table} that the ledger names, e.g."
-            f" {folder / missing[0]}: delete the state folder {folder.parent.parent} to load the"
-            " landing folder again from scratch"
+            f" {folder / missing[0]}: to load the landing folder again from scratch, delete the raw"
+            f" folder {folder.parent} and the working database {_working_database(connection)}"
         )
     for orphan in present - named:
         (folder / orphan).unlink()
+
+
+def _sync(path: Path) -> None:
+    """A file's bytes, or a folder's entries, on disk."""
+    descriptor = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
 
 
 def _literal(path: Path) -> str:
@@ -186,6 +235,7 @@ class RawWrite:
         name = f"part-{self.run_id}-{uuid.uuid4().hex[:12]}.parquet"
         written = self.raw_dir / STAGING_FOLDER / name
         connection.execute(f"COPY {stage} TO {_literal(written)} {_PARQUET}")
+        _sync(written)
         connection.execute(
             f"INSERT INTO ingest.raw_parts SELECT ?, ?, _file FROM {stage} GROUP BY _file", [self.table, name]
         )
@@ -193,13 +243,18 @@ class RawWrite:
         # In place before the commit: should the commit not happen, the part is named by no
         # ledger row, and deleted (here, or by the next run's sweep).
         os.replace(written, self.folder / name)
+        _sync(self.folder)  # the part durable before the ledger that names it commits
         self.added = self.folder / name
         failpoint("ingest.raw_part")
 
     def committed(self) -> None:
-        for part in self.retired:
-            part.unlink(missing_ok=True)
-        self.retired.clear()
+        """The transaction committed: its part is the ledger's now; the retired parts go (one
+        that cannot be deleted now is an orphan, which the next run's sweep deletes)."""
+        self.added = None
+        retired, self.retired = self.retired, []
+        for part in retired:
+            with contextlib.suppress(OSError):
+                part.unlink(missing_ok=True)
 
     def abandon(self) -> None:
         """The transaction rolled back: its part, if it was moved into place, goes."""

@@ -4,6 +4,7 @@ swept before anything reads it."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -91,8 +92,32 @@ def test_a_part_the_ledger_names_that_is_gone_stops_the_run(landing, tmp_path):
     _, on_disk, _ = _ingest(landing, tmp_path, "run-1")
     lost = tmp_path / "wh" / ".vmo" / "w" / "raw" / "product_events" / next(iter(on_disk))
     lost.unlink()
-    with pytest.raises(RawStoreDamaged, match=f"lost 1 part.*{lost.name}.*delete the state folder"):
+    with pytest.raises(
+        RawStoreDamaged, match=f"lost 1 part.*{lost.name}.*delete the raw folder .*work.duckdb"
+    ):
         _ingest(landing, tmp_path, "run-2")
+
+
+def test_a_raw_folder_serves_one_warehouse(landing, tmp_path):
+    # Two warehouses given one raw_dir would each sweep away the other's parts: the second is refused.
+    _events(landing / "product" / "events" / "2025-06-01.jsonl", "a1")
+    shared = tmp_path / "shared-raw"
+    for name in ("first", "second"):
+        settings = dataclasses.replace(
+            load_settings(landing=landing, warehouse=tmp_path / name / "w.duckdb", environ={}),
+            spark_raw_dir=shared,
+        )
+        with work_connection(settings) as connection:
+            if name == "first":
+                sources.create_raw_tables(connection, settings.raw_dir)
+                sources.ingest_events(connection, settings, "run-1")
+            else:
+                with pytest.raises(
+                    RawStoreDamaged,
+                    match=r"another working database than .*second.*its own raw_dir",
+                ):
+                    sources.create_raw_tables(connection, settings.raw_dir)
+    assert len(list((shared / "product_events").glob("part-*.parquet"))) == 1
 
 
 def test_a_working_database_from_before_the_raw_layer_keeps_its_records(landing, tmp_path):
@@ -115,3 +140,14 @@ def test_a_working_database_from_before_the_raw_layer_keeps_its_records(landing,
         rows = connection.execute("SELECT portfolio_id, name, _run_id FROM raw.portfolios").fetchall()
     assert kind == "VIEW"
     assert rows == [("F1", "Growth", "old")]
+
+
+def test_a_working_database_deleted_loads_everything_again_once(landing, tmp_path):
+    # The raw folder in the state folder is this warehouse's alone: a new ledger sweeps the old
+    # parts and ingest loads every landed file again, each record once.
+    _events(landing / "product" / "events" / "2025-06-01.jsonl", "a1", "a2")
+    _, first_parts, _ = _ingest(landing, tmp_path, "run-1")
+    (tmp_path / "wh" / ".vmo" / "w" / "work.duckdb").unlink()
+    rows, on_disk, named = _ingest(landing, tmp_path, "run-2")
+    assert rows == [("2025-06-01.jsonl", "a1"), ("2025-06-01.jsonl", "a2")]
+    assert on_disk == named and not on_disk & first_parts

@@ -6,8 +6,9 @@ from __future__ import annotations
 import datetime as dt
 
 import duckdb
+import pytest
 
-from orchestration.engines import _read_spark_table
+from orchestration.engines import EngineError, _read_spark_table
 
 NODE = {
     "name": "fct_product_usage_daily",
@@ -48,3 +49,24 @@ def test_a_partitioned_table_spark_built_empty_has_its_yaml_types(tmp_path):
         ("event_count", "BIGINT"),
     ]
     assert relation.fetchall() == []
+
+
+def test_a_table_not_laid_out_as_its_model_says_stops_the_import(tmp_path):
+    # A Spark state from before the table was partitioned: files at the top, no partition folders.
+    folder = tmp_path / "fct_product_usage_daily"
+    folder.mkdir()
+    duckdb.connect().execute(f"COPY (SELECT 'P1' AS product_id) TO '{folder / 'part-0.parquet'}'")
+    with pytest.raises(EngineError, match=r"not partitioned by \['activity_date'\]"):
+        _read_spark_table(tmp_path, NODE)
+    with pytest.raises(EngineError, match="no folder for fct_product_usage_daily"):
+        _read_spark_table(tmp_path / "elsewhere", NODE)
+
+
+def test_columns_spark_built_that_the_yaml_does_not_list_stop_the_import(tmp_path):
+    folder = tmp_path / "fct_product_usage_daily"
+    duckdb.connect().execute(
+        "COPY (SELECT 'P1' AS product_id, 'u1' AS user_id, DATE '2025-06-30' AS activity_date,"
+        f" 1 AS event_count, 'x' AS surplus) TO '{folder}' (FORMAT parquet, PARTITION_BY (activity_date))"
+    )
+    with pytest.raises(EngineError, match=r"columns .*surplus.*its YAML lists"):
+        _read_spark_table(tmp_path, NODE)
