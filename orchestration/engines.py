@@ -35,12 +35,6 @@ from orchestration.warehouse import quote_identifier as q
 PUBLISHED_SCHEMA = "analytics"
 
 
-def raw_parquet_dir(settings: Settings) -> Path:
-    """The raw tables' Parquet folders, which Spark registers as its `raw` tables (vmo.toml
-    [engine] raw_dir, for a cluster a shared mount; Settings.raw_dir)."""
-    return settings.raw_dir
-
-
 def spark_dir(settings: Settings) -> Path:
     return settings.state_dir / "spark"
 
@@ -86,7 +80,8 @@ def spark_environment(settings: Settings) -> dict[str, str]:
         "VMO_SPARK_WAREHOUSE": str(spark_warehouse_dir(settings)),
         "VMO_SPARK_METASTORE": str(home / "metastore_db"),
         "VMO_SPARK_HOME": str(home),
-        "VMO_RAW_PARQUET": str(raw_parquet_dir(settings)),
+        # The raw layer, which Spark registers as its `raw` tables.
+        "VMO_RAW_PARQUET": str(settings.raw_dir),
         # Read before the driver's JVM starts, so the heap is set here and not in the profile; the
         # metastore's log (derby.log) beside it, not in the dbt project.
         "PYSPARK_SUBMIT_ARGS": f"--driver-memory {settings.spark_driver_memory}"
@@ -118,10 +113,10 @@ THRIFT_MODULES = {
 }
 
 
-def check_spark_can_start(settings: Settings | None = None) -> None:
+def check_spark_can_start(settings: Settings) -> None:
     """A session's driver runs in a JVM started from this machine's Java; a Thrift server is
     reached through PyHive. A Spark Connect server needs neither (pyspark's client is Python)."""
-    target = "spark" if settings is None else spark_target(settings)
+    target = spark_target(settings)
     if target == "spark_thrift":
         missing = [name for module, name in THRIFT_MODULES.items() if not importlib.util.find_spec(module)]
         if missing:

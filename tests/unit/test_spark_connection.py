@@ -89,7 +89,7 @@ def test_a_cluster_master_with_shared_folders_and_a_bigger_driver(tmp_path):
     )
     # The run reads Spark's tables back from there, and Spark reads the raw tables from there.
     assert engines.spark_warehouse_dir(settings) == SHARED / "warehouse"
-    assert engines.raw_parquet_dir(settings) == SHARED / "raw"
+    assert settings.raw_dir == SHARED / "raw"
 
 
 def test_a_spark_connect_server(tmp_path):
