@@ -1,15 +1,18 @@
 """The dbt project as Dagster assets: staging -> intermediate -> marts, tests as asset checks."""
 
+import functools
+import importlib.metadata
 import json
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import dagster as dg
 from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
+from packaging import version
 
 from orchestration import engines
 from orchestration.faults import failpoint
@@ -118,8 +121,24 @@ def dbt_executable() -> str:
     return str(dbt) if dbt.is_file() else "dbt"
 
 
+class VmoDbtCliResource(DbtCliResource):
+    """dagster-dbt's resource without two costs every run paid before dbt started (about 7 s,
+    bench/PROFILE.md): asking a new `dbt --version` process for the version of the dbt that
+    runs from this very environment (dbt_executable), and loading the project's macros in
+    process for an adapter handle that only dagster-dbt's column metadata and row counts use,
+    which this project does not ask for. tests/unit/test_dbt_resource.py fails if a new
+    dagster-dbt renames either hook."""
+
+    @functools.cached_property
+    def _cli_version(self) -> version.Version:
+        return version.parse(importlib.metadata.version("dbt-core"))
+
+    def _initialize_dbt_core_adapter(self, args: Sequence[str]) -> None:
+        return None
+
+
 def dbt_resource() -> DbtCliResource:
-    return DbtCliResource(
+    return VmoDbtCliResource(
         project_dir=dbt_project,
         profiles_dir=str(DBT_PROJECT_DIR),
         dbt_executable=dbt_executable(),

@@ -8,6 +8,7 @@ import dataclasses
 import functools
 import logging
 import os
+import threading
 from typing import Any
 
 import dagster as dg
@@ -32,8 +33,22 @@ class ExpectationOutcome:
     observed: str
 
 
-@functools.cache
+_context_lock = threading.Lock()
+
+
+def preload_great_expectations() -> None:
+    """Import Great Expectations and make its context in the background (seconds of pure
+    import) while the run's first steps wait on DuckDB, instead of in the first check."""
+    threading.Thread(target=_gx_context, name="gx-preload", daemon=True).start()
+
+
 def _gx_context():
+    with _context_lock:  # one context, whichever thread asks first
+        return _new_gx_context()
+
+
+@functools.cache
+def _new_gx_context():
     import great_expectations as gx
 
     logging.getLogger("great_expectations").setLevel(logging.ERROR)

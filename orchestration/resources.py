@@ -61,6 +61,9 @@ class PipelineResource(dg.ConfigurableResource):
             self._settings, on_wait=lambda: context.log.info("another run holds the lock; waiting for it")
         )
         run_records.begin_run(self._settings, self._run_id)
+        from orchestration.quality import preload_great_expectations  # (it imports this module)
+
+        preload_great_expectations()
 
     def teardown_after_execution(self, context: dg.InitResourceContext) -> None:
         try:
