@@ -140,11 +140,19 @@ def picked_initiative(event) -> str | None:
     return chosen[0].get("initiative_id") if chosen else None
 
 
-def lines_chart(frame: pd.DataFrame, x: str, series: dict[str, str], title: str, y_title: str) -> alt.Chart:
-    """Several columns of `frame` as lines over `x`; `series` maps column -> legend label."""
+def lines_chart(
+    frame: pd.DataFrame,
+    x: str,
+    series: dict[str, str],
+    title: str,
+    y_title: str,
+    marker: tuple[object, str] | None = None,
+) -> alt.Chart | alt.LayerChart:
+    """Several columns of `frame` as lines over `x`; `series` maps column -> legend label;
+    `marker`, a (day, label) drawn as a dashed line (with_marker)."""
     long = frame.melt(id_vars=[x], value_vars=list(series), var_name="series", value_name="amount")
     long["series"] = long["series"].map(series)
-    return (
+    chart = (
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
@@ -159,6 +167,7 @@ def lines_chart(frame: pd.DataFrame, x: str, series: dict[str, str], title: str,
         )
         .properties(title=title, height=220)
     )
+    return with_marker(chart, *marker) if marker else chart
 
 
 def milestones_chart(milestones: pd.DataFrame) -> alt.Chart:

@@ -3,12 +3,15 @@ no-data message."""
 
 from __future__ import annotations
 
+import contextlib
 import html
+from collections.abc import Callable
 
+import altair as alt
 import pandas as pd
 import streamlit as st
 
-from dashboards import queries
+from dashboards import charts, queries
 from dashboards.charts import QUADRANT_COLOURS, flow_distribution_chart
 from dashboards.formatting import (
     RAG_COLOURS,
@@ -20,6 +23,7 @@ from dashboards.formatting import (
     sample_items,
     too_few,
 )
+from dashboards.grid import grid_html
 
 
 def current_version() -> tuple[str, int] | None:
@@ -32,6 +36,29 @@ def current_version() -> tuple[str, int] | None:
             "to build and publish one; this page shows it as soon as it exists."
         )
         return None
+
+
+@st.cache_data(ttl=queries.CACHE_SECONDS, show_spinner=False, max_entries=32)
+def initiative_grid_html(
+    grid: pd.DataFrame, definitions: pd.DataFrame, period: str, link_query: dict[str, str]
+) -> str:
+    """The initiative grid's HTML (grid.grid_html), built once per grid, period and filters: a
+    page opened again at L spent half its script building the same 3,000 cells."""
+    return grid_html(grid, definitions, period, link_query=link_query)
+
+
+def show_chart(build: Callable[..., alt.TopLevelMixin], arguments: tuple, **options):
+    """Draw `build(*arguments)`, a chart of dashboards.charts, with st.vega_lite_chart; its
+    Vega-Lite spec is cached per arguments (a page opened again at L spent a quarter of its
+    script building and validating the same charts). `options`: st.vega_lite_chart's."""
+    return st.vega_lite_chart(spec=_chart_spec(build.__name__, arguments), **options)
+
+
+@st.cache_data(ttl=queries.CACHE_SECONDS, show_spinner=False, max_entries=128)
+def _chart_spec(build: str, arguments: tuple) -> dict:
+    # As st.altair_chart does: Altair's default theme sizes charts; Streamlit's theme applies.
+    with alt.theme.enable("none") if alt.theme.active == "default" else contextlib.nullcontext():
+        return getattr(charts, build)(*arguments).to_dict()
 
 
 # The filters every page shares: kept in the URL, so that a view can be shared, and in the
@@ -326,7 +353,7 @@ def flow_section(values: pd.DataFrame, history: pd.DataFrame, grain: str) -> Non
     with chart:
         recent = history[history["period_start"].isin(sorted(history["period_start"].unique())[-12:])]
         if recent["kpi_id"].str.startswith("flow_distribution_").any():
-            st.altair_chart(flow_distribution_chart(recent, grain), width="stretch")
+            show_chart(flow_distribution_chart, (recent, grain), width="stretch")
         else:
             st.caption("No flow items finished in these periods.")
 

@@ -9,6 +9,7 @@ from dashboards.components import (
     current_version,
     health_summary,
     period_filters,
+    show_chart,
     table,
     url_choice,
 )
@@ -42,7 +43,7 @@ def forecast_section(forecast: pd.Series, distribution: pd.DataFrame) -> None:
         f" 90 days. P50 {forecast['p50_date']:%d %b %Y} · P85 {forecast['p85_date']:%d %b %Y}"
         f" · P95 {forecast['p95_date']:%d %b %Y}."
     )
-    st.altair_chart(charts.forecast_chart(distribution, forecast), width="stretch")
+    show_chart(charts.forecast_chart, (distribution, forecast), width="stretch")
 
 
 FLAGS = {
@@ -123,7 +124,7 @@ with delivery:
     if milestones.empty:
         st.info("No milestones landed for this initiative.")
     else:
-        st.altair_chart(charts.milestones_chart(milestones), width="stretch")
+        show_chart(charts.milestones_chart, (milestones,), width="stretch")
         table(milestones.drop(columns=["milestone_id"]), f"milestones of {initiative}")
     forecast = queries.delivery_forecasts(version).set_index("initiative_id").reindex([initiative]).iloc[0]
     if pd.notna(forecast["status"]):
@@ -135,8 +136,9 @@ with delivery:
     if curves.empty:
         st.info("No earned value: no issues under this initiative's epics yet.")
     else:
-        st.altair_chart(
-            charts.lines_chart(
+        show_chart(
+            charts.lines_chart,
+            (
                 curves,
                 "period_start",
                 {"pv": "PV (planned)", "ev": "EV (earned)", "ac": "AC (actual)"},
@@ -149,10 +151,9 @@ with delivery:
     st.caption(f"Scope creep {latest('scope_creep_rate')}")
     scope = queries.scope_growth(version, initiative)
     if not scope.empty:
-        st.altair_chart(
-            charts.lines_chart(
-                scope, "week", {"scope_points": "Story points created"}, "Scope growth", "points"
-            ),
+        show_chart(
+            charts.lines_chart,
+            (scope, "week", {"scope_points": "Story points created"}, "Scope growth", "points"),
             width="stretch",
         )
 
@@ -168,7 +169,7 @@ with value:
     if adoption.empty:
         st.caption("No adoption measured (it is measured from the launch month on).")
     else:
-        st.altair_chart(charts.kpi_trend_chart(adoption, "Feature adoption rate", "ratio"), width="stretch")
+        show_chart(charts.kpi_trend_chart, (adoption, "Feature adoption rate", "ratio"), width="stretch")
     st.caption(f"Time to value {latest('time_to_value_days')}")
     st.subheader("NPS before and after launch")
     nps = queries.product_nps_by_month(version, row["product_id"])
@@ -178,18 +179,19 @@ with value:
         + ("not measurable (a window without responses)" if pd.isna(change) else f"{change:+.1f}")
     )
     if not nps.empty:
-        chart = charts.lines_chart(
-            nps, "period_start", {"value": "Product NPS"}, "Product NPS by month", "NPS"
+        launch = (row["launched_on"], "launch") if pd.notna(row["launched_on"]) else None
+        show_chart(
+            charts.lines_chart,
+            (nps, "period_start", {"value": "Product NPS"}, "Product NPS by month", "NPS", launch),
+            width="stretch",
         )
-        if pd.notna(row["launched_on"]):
-            chart = charts.with_marker(chart, row["launched_on"], "launch")
-        st.altair_chart(chart, width="stretch")
     st.subheader("Benefits")
     st.caption(f"Benefit realisation {latest('benefit_realization_rate')} · ROI {latest('roi')}")
     realized = queries.benefits(version, initiative)
     if not realized.empty:
-        st.altair_chart(
-            charts.lines_chart(
+        show_chart(
+            charts.lines_chart,
+            (
                 realized,
                 "month_start",
                 {"planned": "Planned", "realized": "Realized"},

@@ -9,11 +9,13 @@ from dashboards.components import (
     csv_download,
     current_version,
     flow_section,
+    initiative_grid_html,
     kpi_cards,
     period_filters,
     portfolio_product_filters,
     scorecard_values,
     shared_filters,
+    show_chart,
     url_choice,
     url_multichoice,
 )
@@ -25,7 +27,6 @@ from dashboards.grid import (
     filter_grid,
     flagged_with,
     grid_csv_frame,
-    grid_html,
     sort_grid,
 )
 
@@ -76,7 +77,7 @@ st.caption(
     " Cells are coloured by status (health: 50 or more is on plan); grey is too few to rate or"
     " before launch. Hover a cell for its sample; open an initiative by its name."
 )
-st.html(grid_html(shown, definitions, period_name, link_query=shared_filters()))
+st.html(initiative_grid_html(shown, definitions, period_name, shared_filters()))
 csv_download(grid_csv_frame(shown), "initiative grid", file_name=f"initiative-grid-{period_name}.csv")
 
 left, right = st.columns([3, 2])
@@ -87,7 +88,7 @@ with left:
         " open it."
         " Initiatives not launched by then cannot be judged on value yet and are left out."
     )
-    event = st.altair_chart(charts.quadrant_chart(shown), width="stretch", on_select="rerun", key="quadrant")
+    event = show_chart(charts.quadrant_chart, (shown,), width="stretch", on_select="rerun", key="quadrant")
     if picked := charts.picked_initiative(event):
         st.switch_page("views/initiative.py", query_params=shared_filters() | {"initiative": picked})
     counts = shown["quadrant"].value_counts()
@@ -129,8 +130,8 @@ names = dict(zip(trend["kpi_id"], trend["kpi_name"], strict=False))
 if names:
     chosen = url_choice("KPI", "trend", sorted(names, key=names.get), names, sidebar=False)
     series = trend[trend["kpi_id"] == chosen]
-    st.altair_chart(
-        charts.kpi_trend_chart(series, names[chosen], series["unit"].iloc[0], grain), width="stretch"
+    show_chart(
+        charts.kpi_trend_chart, (series, names[chosen], series["unit"].iloc[0], grain), width="stretch"
     )
 
 st.header("Portfolios")

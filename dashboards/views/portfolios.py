@@ -8,6 +8,7 @@ from dashboards.components import (
     current_version,
     flow_section,
     health_summary,
+    initiative_grid_html,
     kpi_cards,
     period_filters,
     portfolio_product_filters,
@@ -16,7 +17,7 @@ from dashboards.components import (
     table,
 )
 from dashboards.formatting import format_period, plain
-from dashboards.grid import grid_csv_frame, grid_html, person
+from dashboards.grid import grid_csv_frame, person
 
 st.title("Portfolios and products")
 version = current_version()
@@ -60,7 +61,7 @@ if grid.empty:
 else:
     st.caption("Each initiative's delivery next to its value, as on the Overview; open one by its name.")
     definitions = queries.kpi_definitions(version).set_index("kpi_id")
-    st.html(grid_html(grid, definitions, format_period(period, grain), link_query=shared_filters()))
+    st.html(initiative_grid_html(grid, definitions, format_period(period, grain), shared_filters()))
     csv_download(grid_csv_frame(grid), f"initiatives of {entity_id}")
 if not product:
     st.subheader("Products")

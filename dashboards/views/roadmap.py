@@ -9,6 +9,7 @@ from dashboards.components import (
     period_filters,
     portfolio_product_filters,
     shared_filters,
+    show_chart,
     table,
 )
 from dashboards.formatting import format_period
@@ -36,8 +37,8 @@ st.caption(
     " ◇ the baseline, ● the actual launch or ▶ the forecast, the line between them the slip; the"
     " dashed line is that day. Colour: the quadrant as of then. Click a launch to open the initiative."
 )
-event = st.altair_chart(
-    charts.roadmap_chart(grid, evaluated_on), width="stretch", on_select="rerun", key="roadmap"
+event = show_chart(
+    charts.roadmap_chart, (grid, evaluated_on), width="stretch", on_select="rerun", key="roadmap"
 )
 if picked := charts.picked_initiative(event):
     st.switch_page("views/initiative.py", query_params=shared_filters() | {"initiative": picked})
