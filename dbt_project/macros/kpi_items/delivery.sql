@@ -56,32 +56,49 @@ where {{ where }}
   created on the start day is baseline; an issue without points counts 1).
 #}
 {% macro scope_creep_rate_items() %}
+{#- Summed per initiative and creation day before the range join to the periods, and joined to
+    the entities last: the join then multiplies days, not issues, and entities only the sums
+    (issue_key is unique within an initiative, so its issues are its rows). -#}
 select
     e.entity_type,
     e.entity_id,
     p.period_grain,
     p.period_start,
     'initiative' as item_type,
-    i.initiative_id as item_id,
+    p.initiative_id as item_id,
     cast(null as date) as item_date,
     cast(null as double) as item_value,
     cast(null as boolean) as counted_in_numerator,
-    count(distinct i.issue_key) || ' issues created by the period''s end' as detail,
-    coalesce(sum(i.points) filter (where i.created_on > i.start_on), 0) as added_points,
-    sum(i.points) filter (where i.created_on <= i.start_on) as baseline_points
+    p.issues || ' issues created by the period''s end' as detail,
+    p.added_points,
+    p.baseline_points
 from (
     select
-        i.initiative_id,
-        i.issue_key,
-        cast(i.created_at as date) as created_on,
-        coalesce(i.story_points, 1) as points,
-        coalesce(d.actual_start, d.baseline_start) as start_on
-    from {{ ref('fct_issues') }} as i
-    inner join {{ ref('dim_initiatives') }} as d on i.initiative_id = d.initiative_id
-) as i
-inner join {{ ref('dim_initiative_entities') }} as e on i.initiative_id = e.initiative_id
-inner join {{ ref('dim_periods') }} as p on i.created_on <= p.period_end
-group by e.entity_type, e.entity_id, p.period_grain, p.period_start, i.initiative_id
+        d.initiative_id,
+        p.period_grain,
+        p.period_start,
+        sum(d.issues) as issues,
+        coalesce(sum(d.added_points), 0) as added_points,
+        sum(d.baseline_points) as baseline_points
+    from (
+        select
+            i.initiative_id,
+            cast(i.created_at as date) as created_on,
+            count(*) as issues,
+            sum(coalesce(i.story_points, 1)) filter (
+                where cast(i.created_at as date) > coalesce(d.actual_start, d.baseline_start)
+            ) as added_points,
+            sum(coalesce(i.story_points, 1)) filter (
+                where cast(i.created_at as date) <= coalesce(d.actual_start, d.baseline_start)
+            ) as baseline_points
+        from {{ ref('fct_issues') }} as i
+        inner join {{ ref('dim_initiatives') }} as d on i.initiative_id = d.initiative_id
+        group by i.initiative_id, cast(i.created_at as date)
+    ) as d
+    inner join {{ ref('dim_periods') }} as p on d.created_on <= p.period_end
+    group by d.initiative_id, p.period_grain, p.period_start
+) as p
+inner join {{ ref('dim_initiative_entities') }} as e on p.initiative_id = e.initiative_id
 {% endmacro %}
 
 {#
