@@ -68,3 +68,17 @@ def test_dashboard_benchmark_times_every_page(demo, tmp_path):
         assert re.search(
             rf"^\| {page} \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| [0-9.]+ \| (yes|no) \|$", table, re.M
         ), page
+
+
+def test_events_ingest_benchmark_times_each_step(demo):
+    script = BENCH / "events_ingest_steps.py"
+    printed = subprocess.run(
+        [sys.executable, str(script), str(demo.settings.landing_dir), "--files", "3"],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    ).stdout
+    assert printed.startswith("3 event files, ")
+    for step in ("parse floor", "+ the quarantine verdict", "ingest: every statement", "raw layer"):
+        assert re.search(rf"^\| {re.escape(step)}[^|]* \| [0-9.]+ \|$", printed, re.M), step

@@ -1,0 +1,164 @@
+"""Benchmark: where the events ingest's time goes, against the parse floor on the same files.
+
+    uv run python bench/events_ingest_steps.py LANDING [--files 100] [--threads 2]
+
+Takes the first --files JSON Lines event files of LANDING/product/events and times, each on a
+fresh database file with the run's threads:
+
+1. the parse floor's statement for them (bench/floors.py: the contract fields, typed, nothing
+   kept whole, nothing checked);
+2. the ingest's checking statement built up a step at a time (each row adds one step to the
+   one above and is timed whole): the lines read and numbered, parsed as JSON, the Segment
+   fields extracted, `properties` read, the fields trimmed, the quarantine verdict;
+3. the ingest itself (orchestration/ingest/events.load_events_files) statement by statement,
+   and the accepted rows written as a Parquet part as the raw layer does.
+
+Prints a table; what it measured is written down in bench/PROFILE.md. Timings are measured
+here, never asserted in tests.
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from pathlib import Path
+
+import duckdb
+from floors import _EVENT_COLUMNS, _EVENT_FIELDS, _literal  # bench/floors.py, beside this file
+
+from orchestration.ingest import events
+from orchestration.ingest.json_files import MAX_LINE_BYTES, stage_json_lines
+from orchestration.ingest.landing import LEDGER_DDL
+
+
+def _connect(folder: Path, name: str, threads: int) -> duckdb.DuckDBPyConnection:
+    return duckdb.connect(str(folder / f"{name}.duckdb"), config={"threads": threads})
+
+
+def _timed(connection: duckdb.DuckDBPyConnection, sql: str, *params) -> float:
+    started = time.perf_counter()
+    connection.execute(sql, *params)
+    return time.perf_counter() - started
+
+
+def _lines_union(connection: duckdb.DuckDBPyConnection, files: list[Path]) -> str:
+    for number, path in enumerate(files):
+        stage_json_lines(connection, path, f"lines_{number}")
+    return " UNION ALL ".join(
+        f"SELECT {number} AS _file, * FROM lines_{number}" for number in range(len(files))
+    )
+
+
+def steps(files: list[Path], threads: int, folder: Path) -> list[tuple[str, float]]:
+    measured = []
+    floor = _connect(folder, "floor", threads)
+    paths = "[" + ", ".join(_literal(str(p)) for p in files) + "]"
+    measured.append(
+        (
+            "parse floor: the contract fields, typed",
+            _timed(
+                floor,
+                f"CREATE TABLE events AS SELECT {_EVENT_FIELDS} FROM read_json({paths},"
+                f" format = 'newline_delimited', columns = {_EVENT_COLUMNS}, ignore_errors = true,"
+                f" maximum_object_size = {MAX_LINE_BYTES})",
+            ),
+        )
+    )
+    floor.close()
+
+    built_up = [
+        ("lines read and numbered", "SELECT _file, _record, line FROM ({lines})"),
+        ("+ parsed as JSON, kept whole", "SELECT _file, _record, payload, is_object FROM ({lines})"),
+        (
+            "+ the Segment fields extracted",
+            f"SELECT _file, _record, payload, is_object, {events._EXTRACT} AS f FROM ({{lines}})",
+        ),
+        (
+            "+ properties read",
+            f"SELECT *, {events._PROPERTIES} AS p FROM (SELECT _file, _record, payload, is_object,"
+            f" {events._EXTRACT} AS f FROM ({{lines}}))",
+        ),
+        (
+            "+ the fields trimmed",
+            f"SELECT _file, _record, payload, is_object, {events._FIELDS} FROM (SELECT *,"
+            f" {events._PROPERTIES} AS p FROM (SELECT _file, _record, payload, is_object,"
+            f" {events._EXTRACT} AS f FROM ({{lines}})))",
+        ),
+        (
+            "+ the quarantine verdict (the ingest's statement)",
+            f"SELECT *, {events._VERDICT} AS _verdict FROM (SELECT _file, _record, payload, is_object,"
+            f" {events._FIELDS} FROM (SELECT *, {events._PROPERTIES} AS p FROM (SELECT _file, _record,"
+            f" payload, is_object, {events._EXTRACT} AS f FROM ({{lines}}))))",
+        ),
+    ]
+    for number, (label, select) in enumerate(built_up):
+        connection = _connect(folder, f"step{number}", threads)
+        lines = _lines_union(connection, files)
+        measured.append(
+            (label, _timed(connection, "CREATE TEMP TABLE checked AS " + select.replace("{lines}", lines)))
+        )
+        connection.close()
+
+    connection = _connect(folder, "loaded", threads)
+    connection.execute(LEDGER_DDL + "CREATE SCHEMA raw_stage;" + events.STAGE_DDL)
+    statements: list[tuple[str, float]] = []
+
+    class Timed:
+        def execute(self, sql: str, *params):
+            started = time.perf_counter()
+            result = connection.execute(sql, *params)
+            statements.append((" ".join(sql.split())[:60], time.perf_counter() - started))
+            return result
+
+    connection.execute("BEGIN")
+    started = time.perf_counter()
+    events.load_events_files(Timed(), files, "bench")  # type: ignore[arg-type]
+    connection.execute("COMMIT")
+    total = time.perf_counter() - started
+    by_kind = {
+        "checking statement (a temporary table)": 0.0,
+        "copy of the accepted rows to the raw stage": 0.0,
+    }
+    for sql, seconds in statements:
+        if sql.startswith("CREATE OR REPLACE TEMP TABLE checked_events"):
+            by_kind["checking statement (a temporary table)"] += seconds
+        elif sql.startswith("INSERT INTO raw_stage"):
+            by_kind["copy of the accepted rows to the raw stage"] += seconds
+    measured += [(f"ingest: {kind}", seconds) for kind, seconds in by_kind.items()]
+    measured.append(("ingest: every statement with the commit", total))
+    part = folder / "part.parquet"
+    measured.append(
+        (
+            "raw layer: the accepted rows as a Parquet part",
+            _timed(connection, f"COPY raw_stage.product_events TO {_literal(str(part))} (FORMAT parquet)"),
+        )
+    )
+    connection.close()
+    return measured
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("landing", type=Path)
+    parser.add_argument("--files", type=int, default=100)
+    parser.add_argument("--threads", type=int, default=2)
+    args = parser.parse_args()
+    files = sorted((args.landing / "product" / "events").glob("*.jsonl"))[: args.files]
+    if not files:
+        raise SystemExit(f"no JSON Lines event files under {args.landing / 'product' / 'events'}")
+    size = sum(p.stat().st_size for p in files) / 2**20
+    with tempfile.TemporaryDirectory() as folder:
+        lines = duckdb.sql(
+            "SELECT count(*) FROM read_csv(?, columns = {'line': 'VARCHAR'}, header = false, delim = chr(1),"
+            " quote = '', escape = '', auto_detect = false)",
+            params=[[str(p) for p in files]],
+        ).fetchall()[0][0]
+        print(f"{len(files)} event files, {size:.0f} MiB, {lines:,} lines; DuckDB threads {args.threads}")
+        print("| step | seconds |\n|---|---|")
+        for label, seconds in steps(files, args.threads, Path(folder)):
+            print(f"| {label} | {seconds:.2f} |")
+
+
+if __name__ == "__main__":
+    main()
