@@ -47,6 +47,26 @@ def initiative_grid_html(
     return grid_html(grid, definitions, period, link_query=link_query)
 
 
+GRID_PAGE = 50
+
+
+def grid_page(grid: pd.DataFrame, where) -> pd.DataFrame:
+    """The rows of the initiative grid on the page chosen in `where` (kept in the URL), 50 to a
+    page in the order chosen: the browser took most of a second laying out all 240 rows of L's
+    grid. The CSV download keeps every row."""
+    if len(grid) <= GRID_PAGE:
+        return grid
+    starts = range(0, len(grid), GRID_PAGE)
+    pages = [str(number) for number in range(1, len(starts) + 1)]
+    labels = {
+        str(number): f"{start + 1}–{min(start + GRID_PAGE, len(grid))} of {len(grid)}"
+        for number, start in enumerate(starts, 1)
+    }
+    with where:
+        page = int(url_choice("Initiatives shown", "page", pages, labels, sidebar=False))
+    return grid.iloc[(page - 1) * GRID_PAGE : page * GRID_PAGE]
+
+
 def show_chart(build: Callable[..., alt.TopLevelMixin], arguments: tuple, **options):
     """Draw `build(*arguments)`, a chart of dashboards.charts, with st.vega_lite_chart; its
     Vega-Lite spec is cached per arguments (a page opened again at L spent a quarter of its
@@ -120,9 +140,9 @@ def period_filters(version: tuple[str, int]):
 NO_CHANGE = "no earlier period to compare"
 
 
-def kpi_card(row: pd.Series) -> None:
+def kpi_card_html(row: pd.Series) -> str:
     """Value, RAG status, target, the change against the previous period and the same period a
-    year earlier (coloured by the KPI's direction), and what it is made of.
+    year earlier (coloured by the KPI's direction), and what it is made of (opened in place).
     A value from fewer items than its KPI's minimum sample is greyed, not rated; a value of the
     current period says it is partial."""
     small = too_few(row.get("sample_size"), row.get("min_sample_size"))
@@ -145,9 +165,8 @@ def kpi_card(row: pd.Series) -> None:
     level = row.get("benchmark_level")
     if isinstance(level, str):  # the DORA KPIs: their level by the DORA report's table
         notes.append(f"DORA level: {level}")
-    st.markdown(
-        f"""<div style="border-left: 6px solid {colour}; padding: 0.4rem 0.8rem; margin-bottom: 0.3rem;
-        background: #fafafa; border-radius: 4px">
+    return f"""<div style="border-left: 6px solid {colour}; padding: 0.4rem 0.8rem; background: #fafafa;
+        border-radius: 4px">
         <div style="font-size: 0.85rem; color: #455a64">{html.escape(str(row["kpi_name"]))}</div>
         <div style="font-size: 1.6rem; font-weight: 600; color: {"#9e9e9e" if small else "inherit"}">
         {html.escape(value)}</div>
@@ -155,15 +174,12 @@ def kpi_card(row: pd.Series) -> None:
         {html.escape(verdict)}</span> {html.escape(target)}
         {"".join(f' · <span style="color:{_note_colour(n)}">{html.escape(n)}</span>' for n in notes)}</div>
         <div style="font-size: 0.75rem; color: #607d8b">{" · ".join(changes) or NO_CHANGE}</div>
-        </div>""",
-        unsafe_allow_html=True,
-    )
-    with st.popover("How is this computed?", width="stretch"):
-        st.markdown(f"**Formula**: {row['formula']}")
-        st.markdown(
-            f"numerator: {_number(row['numerator'])} · denominator: {_number(row['denominator'])}"
-            f" · sample size: {_number(row['sample_size'])}"
-        )
+        <details style="font-size: 0.8rem; margin-top: 0.3rem"><summary style="cursor: pointer;
+        color: #455a64">How is this computed?</summary>
+        <p style="margin: 0.3rem 0; font-size: 0.8rem"><b>Formula</b>: {html.escape(str(row["formula"]))}</p>
+        <p style="margin: 0; font-size: 0.8rem">numerator: {_number(row["numerator"])} · denominator:
+        {_number(row["denominator"])} · sample size: {_number(row["sample_size"])}</p></details>
+        </div>"""
 
 
 def _note_colour(note: str) -> str:
@@ -322,10 +338,18 @@ def csv_download(frame: pd.DataFrame, name: str, file_name: str | None = None) -
 
 def kpi_cards(values: pd.DataFrame, per_row: int = 4) -> None:
     """One card per KPI value, `per_row` to a row."""
-    columns = st.columns(min(len(values), per_row) or 1)
-    for index, (_, row) in enumerate(values.iterrows()):
-        with columns[index % len(columns)]:
-            kpi_card(row)
+    st.html(kpi_cards_html(values, per_row))
+
+
+@st.cache_data(ttl=queries.CACHE_SECONDS, show_spinner=False, max_entries=64)
+def kpi_cards_html(values: pd.DataFrame, per_row: int) -> str:
+    """The cards as one block of HTML: one Streamlit element where a card of its own (with its
+    popover) was four, which the browser took most of a warm overview's second to lay out."""
+    cards = "".join(kpi_card_html(row) for _, row in values.iterrows())
+    return (  # a row of fewer cards keeps their width: a lone card does not span the page
+        f'<div style="display: grid; grid-template-columns: repeat({per_row}, minmax(0, 1fr));'
+        f' gap: 0.6rem 1rem; align-items: stretch">{cards}</div>'
+    )
 
 
 def scorecard_values(values: pd.DataFrame) -> pd.DataFrame:
@@ -348,8 +372,7 @@ def flow_section(values: pd.DataFrame, history: pd.DataFrame, grain: str) -> Non
     )
     cards, chart = st.columns([1, 2])
     with cards:
-        for _, row in flow[flow["kpi_id"].isin(["flow_load", "flow_efficiency"])].iterrows():
-            kpi_card(row)
+        kpi_cards(flow[flow["kpi_id"].isin(["flow_load", "flow_efficiency"])], per_row=1)
     with chart:
         recent = history[history["period_start"].isin(sorted(history["period_start"].unique())[-12:])]
         if recent["kpi_id"].str.startswith("flow_distribution_").any():

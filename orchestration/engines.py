@@ -223,7 +223,7 @@ def create_duckdb_views(settings: Settings, dbt_vars: dict, target_path: Path) -
     ]
     command += ["--vars", json.dumps(dbt_vars), "--target-path", str(target_path)]
     command += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    environment = {**os.environ, "VMO_WORK_DB": str(settings.work_db)}
+    environment = {**os.environ, **settings.dbt_environment()}
     result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=1800)
     if result.returncode != 0:
         raise RuntimeError("dbt could not create the published views on DuckDB: " + result.stdout[-2000:])

@@ -136,10 +136,22 @@ class Settings:
     def run_lock(self) -> Path:
         return self.state_dir / "run.lock"
 
-    def dbt_vars(self) -> dict[str, Any]:
-        """What the dbt models need to know of this run's configuration."""
+    def dbt_environment(self) -> dict[str, str]:
+        """The variables profiles.yml and the as_of macro read: the run's working database, its
+        DuckDB limits and its as_of. as_of is an environment variable read when a node runs, not a
+        dbt var: a var that changes makes dbt parse the whole project again (seconds each daily
+        run), while a new day changes no parsed file (dbt_project/macros/as_of.sql)."""
         return {
-            "as_of": self.as_of.isoformat(),
+            "VMO_WORK_DB": str(self.work_db),
+            "VMO_DUCKDB_MEMORY_LIMIT": self.duckdb_memory_limit,
+            "VMO_DUCKDB_THREADS": str(self.duckdb_threads),
+            "VMO_AS_OF": self.as_of.isoformat(),
+        }
+
+    def dbt_vars(self) -> dict[str, Any]:
+        """What the dbt models need to know of this run's configuration, as_of apart
+        (dbt_environment)."""
+        return {
             "story_points_field": self.story_points_field,
             "epic_link_field": self.epic_link_field,
             "status_category_overrides": {k: v for k, v in self.status_categories},

@@ -9,6 +9,7 @@ from dashboards.components import (
     csv_download,
     current_version,
     flow_section,
+    grid_page,
     initiative_grid_html,
     kpi_cards,
     period_filters,
@@ -63,7 +64,7 @@ if portfolio:
     grid = grid[grid["portfolio_id"] == portfolio]
 if product:
     grid = grid[grid["product_id"] == product]
-status_choice, flag_choice, quadrant_choice, sort_choice = st.columns([2, 2, 3, 2])
+status_choice, flag_choice, quadrant_choice, sort_choice, page_choice = st.columns([2, 2, 3, 2, 2])
 statuses = url_multichoice(status_choice, "Status", "status", sorted(grid["status"].dropna().unique()))
 flags = url_multichoice(flag_choice, "Flag", "flag", list(FLAG_NAMES), FLAG_NAMES)
 quadrants = url_multichoice(quadrant_choice, "Quadrant", "quadrant", QUADRANT_ORDER)
@@ -77,7 +78,7 @@ st.caption(
     " Cells are coloured by status (health: 50 or more is on plan); grey is too few to rate or"
     " before launch. Hover a cell for its sample; open an initiative by its name."
 )
-st.html(initiative_grid_html(shown, definitions, period_name, shared_filters()))
+st.html(initiative_grid_html(grid_page(shown, page_choice), definitions, period_name, shared_filters()))
 csv_download(grid_csv_frame(shown), "initiative grid", file_name=f"initiative-grid-{period_name}.csv")
 
 left, right = st.columns([3, 2])

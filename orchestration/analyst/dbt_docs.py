@@ -23,7 +23,7 @@ def _invoke(settings: Settings, args: list[str]) -> None:
     working database open for the life of the process, which would lock a later run out."""
     dbt = Path(sys.executable).with_name("dbt")
     command = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    environment = {**os.environ, "VMO_WORK_DB": str(settings.work_db)}
+    environment = {**os.environ, **settings.dbt_environment()}
     try:
         completed = subprocess.run(command, env=environment, check=False)
     except KeyboardInterrupt:  # stopping `vmo docs` stops the server

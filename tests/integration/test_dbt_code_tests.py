@@ -36,9 +36,11 @@ def _dbt_test(demo, tmp_path, work: Path, selection: str) -> subprocess.Complete
     command += ["--vars", json.dumps(demo.settings.dbt_vars())]
     command += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     command += ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]
+    environment = {**os.environ, **demo.settings.dbt_environment()}
+    environment.update(VMO_WORK_DB=str(work), VMO_DUCKDB_MEMORY_LIMIT="2GB")
     return subprocess.run(
         command,
-        env={**os.environ, "VMO_WORK_DB": str(work), "VMO_DUCKDB_MEMORY_LIMIT": "2GB"},
+        env=environment,
         capture_output=True,
         text=True,
         timeout=600,

@@ -1,4 +1,4 @@
-{{ config(schema='forecast_trials') }}
+{{ config(schema='forecast_trials', persist_docs={'relation': false, 'columns': false}) }}
 -- The 10,000 Monte Carlo trials of every delivery forecast with history enough (at least 10
 -- flow items done in the 90 days): a trial draws days from the history with replacement until
 -- the items drawn reach the items remaining; its duration is the days drawn (kpi-taxonomy.md,

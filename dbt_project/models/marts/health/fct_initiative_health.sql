@@ -1,4 +1,4 @@
-{{ config(schema='analytics') }}
+{{ config(schema='analytics', persist_docs={'relation': true, 'columns': true}) }}
 -- Every initiative's delivery and value health as of each date they are judged on: as_of (the
 -- scorecard) and the end of every reporting period (value_at_risk; the current period's end is
 -- capped at as_of, since nothing after it has happened).
