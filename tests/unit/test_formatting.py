@@ -95,3 +95,28 @@ def test_grid_cells_by_unit():
     assert grid_text(0.0293, "ratio") == "2.9%" and grid_text(97063.2, "money") == "$97,063"
     assert grid_text(97063.2, "money", "EUR") == "€97,063" and grid_text(5.0, "money", "CHF") == "CHF 5"
     assert grid_text(None, "ratio") == "–" and grid_text(77.78, "health") == "78"
+
+
+def _grid_page_script():
+    import pandas as pd
+    import streamlit as st
+
+    from dashboards.components import grid_page
+
+    rows = grid_page(pd.DataFrame({"initiative_id": [f"INI-{n:03d}" for n in range(1, 121)]}), st.container())
+    st.text(f"{rows['initiative_id'].iloc[0]}..{rows['initiative_id'].iloc[-1]} ({len(rows)})")
+
+
+def test_the_initiative_grid_is_shown_fifty_to_a_page_chosen_in_the_url():
+    from streamlit.testing.v1 import AppTest
+
+    app = AppTest.from_function(_grid_page_script)
+    app.run()
+    (choice,) = app.selectbox
+    assert choice.options == ["1–50 of 120", "51–100 of 120", "101–120 of 120"]
+    assert app.text[0].value == "INI-001..INI-050 (50)"
+    app.query_params["page"] = "3"
+    app.run()
+    assert app.text[0].value == "INI-101..INI-120 (20)"
+    app.selectbox[0].set_value("2").run()
+    assert app.text[0].value == "INI-051..INI-100 (50)"
