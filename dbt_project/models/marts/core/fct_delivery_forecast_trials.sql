@@ -6,20 +6,26 @@
 --
 -- Drawn exactly so, with the days without items skipped in one draw: between two days with
 -- items, the days without come in a run whose length is geometric (P(run >= n) = zero_share^n),
--- drawn by the inverse of its distribution. So a trial takes at most remaining / (fewest items
--- of a day) draws, however idle the history, and each draw is a row.
+-- drawn by the inverse of its distribution. Every draw is a number from the MD5 of (initiative,
+-- as_of, trial, draw): the same inputs give the same trials, on either engine.
 --
--- Every draw is a number from the MD5 of (initiative, as_of, trial, draw): the same inputs give
--- the same trials, on either engine.
+-- A trial needs at most remaining / (fewest items of a day) draws, but nearly every trial is done
+-- long before: at L, where a busy day has 13 items on average and the fewest is 1, drawing that
+-- many for every trial made 13 times the rows needed. So the draws come in two rounds: first
+-- twice the draws the average day would need, for every trial; then, for the few trials not done
+-- by then, the rest, carrying on from their totals. A draw's numbers do not depend on the round,
+-- so the durations are those of drawing everything at once.
 with summaries as (
     select
         initiative_id,
         remaining_items,
-        count(*) - count(case when items_done > 0 then 1 end) as idle_days,
         count(case when items_done > 0 then 1 end) as busy_days,
         cast(count(*) - count(case when items_done > 0 then 1 end) as double) / count(*) as zero_share,
         cast(ceil(cast(remaining_items as double) / min(case when items_done > 0 then items_done end)) as bigint)
-            as most_draws
+            as most_draws,
+        cast(ceil(
+            2 * cast(remaining_items as double) * count(case when items_done > 0 then 1 end) / sum(items_done)
+        ) as bigint) as first_round_draws
     from {{ ref('fct_delivery_forecast_history') }}
     group by initiative_id, remaining_items
     having sum(items_done) >= 10
@@ -42,60 +48,55 @@ trials as (
         busy_days,
         zero_share,
         most_draws,
-        {{ integer_series(1, 10000) }} as trial
+        least(first_round_draws, most_draws) as first_round_draws,
+        {{ integer_series(1, 10000) }} as trial,
+        cast(0 as bigint) as items_before,
+        cast(0 as bigint) as days_before
     from summaries
 ),
 
-draws as (
-    select
-        initiative_id,
-        remaining_items,
-        busy_days,
-        zero_share,
-        trial,
-        {{ integer_series(1, 'most_draws') }} as draw
-    from trials
+first_round as (
+    {{ forecast_trial_draws('trials', 1, 'first_round_draws') }}
 ),
 
-digests as (
-    select
-        *,
-        md5(
-            initiative_id || '|' || cast({{ as_of() }} as {{ dbt.type_string() }})
-            || '|' || cast(trial as {{ dbt.type_string() }}) || '|' || cast(draw as {{ dbt.type_string() }})
-        ) as digest
-    from draws
-),
-
-drawn as (
-    select
-        g.initiative_id,
-        g.trial,
-        g.draw,
-        g.remaining_items,
-        b.items_done,
-        1 + case
-            when g.zero_share = 0 then 0
-            else cast(floor(ln(1 - {{ hex_unit_interval('g.digest', 9) }}) / ln(g.zero_share)) as bigint)
-        end as days_drawn
-    from digests as g
-    inner join busy_days as b
-        on
-            g.initiative_id = b.initiative_id
-            and b.busy_day = cast(floor({{ hex_unit_interval('g.digest', 1) }} * g.busy_days) as bigint)
-),
-
-running as (
+first_round_totals as (
     select
         initiative_id,
         trial,
-        remaining_items,
-        sum(items_done) over (partition by initiative_id, trial order by draw rows unbounded preceding) as items_so_far,
-        sum(days_drawn) over (partition by initiative_id, trial order by draw rows unbounded preceding) as days_so_far
-    from drawn
+        max(items_so_far) as items_before,
+        max(days_so_far) as days_before,
+        min(case when items_so_far >= remaining_items then days_so_far end) as duration_days
+    from first_round
+    group by initiative_id, trial
+),
+
+-- The trials the first round left short of their remaining items, from where they stopped.
+unfinished as (
+    select
+        t.initiative_id,
+        t.remaining_items,
+        t.busy_days,
+        t.zero_share,
+        t.most_draws,
+        t.first_round_draws,
+        t.trial,
+        f.items_before,
+        f.days_before
+    from trials as t
+    inner join first_round_totals as f
+        on t.initiative_id = f.initiative_id and t.trial = f.trial
+    where f.duration_days is null
+),
+
+second_round as (
+    {{ forecast_trial_draws('unfinished', 'first_round_draws + 1', 'most_draws') }}
 )
 
+select initiative_id, trial, duration_days
+from first_round_totals
+where duration_days is not null
+union all
 select initiative_id, trial, min(days_so_far) as duration_days
-from running
+from second_round
 where items_so_far >= remaining_items
 group by initiative_id, trial
