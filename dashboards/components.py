@@ -47,24 +47,26 @@ def initiative_grid_html(
     return grid_html(grid, definitions, period, link_query=link_query)
 
 
-GRID_PAGE = 50
+PAGE_ROWS = 50
 
 
-def grid_page(grid: pd.DataFrame, where) -> pd.DataFrame:
-    """The rows of the initiative grid on the page chosen in `where` (kept in the URL), 50 to a
-    page in the order chosen: the browser took most of a second laying out all 240 rows of L's
-    grid. The CSV download keeps every row."""
-    if len(grid) <= GRID_PAGE:
-        return grid
-    starts = range(0, len(grid), GRID_PAGE)
+def page_of(rows: pd.DataFrame, where, label: str, key: str = "page", opening_row: int = 0) -> pd.DataFrame:
+    """The rows on the page chosen in `where` (kept in the URL under `key`), 50 to a page in the
+    rows' order, opening on the page of row `opening_row`: the browser took most of a second
+    laying out all 240 initiatives of L in the grid or the roadmap. A page's CSV download keeps
+    every row."""
+    if len(rows) <= PAGE_ROWS:
+        return rows
+    starts = range(0, len(rows), PAGE_ROWS)
     pages = [str(number) for number in range(1, len(starts) + 1)]
     labels = {
-        str(number): f"{start + 1}–{min(start + GRID_PAGE, len(grid))} of {len(grid)}"
+        str(number): f"{start + 1}–{min(start + PAGE_ROWS, len(rows))} of {len(rows)}"
         for number, start in enumerate(starts, 1)
     }
     with where:
-        page = int(url_choice("Initiatives shown", "page", pages, labels, sidebar=False))
-    return grid.iloc[(page - 1) * GRID_PAGE : page * GRID_PAGE]
+        opening = str(min(max(opening_row, 0), len(rows) - 1) // PAGE_ROWS + 1)
+        page = int(url_choice(label, key, pages, labels, sidebar=False, default=opening))
+    return rows.iloc[(page - 1) * PAGE_ROWS : page * PAGE_ROWS]
 
 
 def show_chart(build: Callable[..., alt.TopLevelMixin], arguments: tuple, **options):
@@ -195,14 +197,19 @@ def _number(value) -> str:
 
 
 def url_choice(
-    label: str, key: str, options: list[str], labels: dict[str, str] | None = None, sidebar: bool = True
+    label: str,
+    key: str,
+    options: list[str],
+    labels: dict[str, str] | None = None,
+    sidebar: bool = True,
+    default: str | None = None,
 ) -> str | None:
     """A select box whose choice lives in the URL under `key` (and follows the reader to the
-    next page), so that a view can be shared."""
+    next page), so that a view can be shared; `default` (else the first option) until chosen."""
     if not options:
         return None
     asked = wanted(key)
-    index = options.index(asked) if asked in options else 0
+    index = options.index(asked) if asked in options else options.index(default) if default in options else 0
     where = st.sidebar if sidebar else st
     chosen = where.selectbox(label, options, index=index, format_func=lambda o: (labels or {}).get(o, o))
     remember(key, chosen)

@@ -9,9 +9,9 @@ from dashboards.components import (
     csv_download,
     current_version,
     flow_section,
-    grid_page,
     initiative_grid_html,
     kpi_cards,
+    page_of,
     period_filters,
     portfolio_product_filters,
     scorecard_values,
@@ -78,7 +78,8 @@ st.caption(
     " Cells are coloured by status (health: 50 or more is on plan); grey is too few to rate or"
     " before launch. Hover a cell for its sample; open an initiative by its name."
 )
-st.html(initiative_grid_html(grid_page(shown, page_choice), definitions, period_name, shared_filters()))
+on_this_page = page_of(shown, page_choice, "Initiatives shown")
+st.html(initiative_grid_html(on_this_page, definitions, period_name, shared_filters()))
 csv_download(grid_csv_frame(shown), "initiative grid", file_name=f"initiative-grid-{period_name}.csv")
 
 left, right = st.columns([3, 2])

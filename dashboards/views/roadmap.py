@@ -1,11 +1,13 @@
 """Roadmap: every initiative's launch on a time axis, its baseline against its actual or
 forecast launch, coloured by the quadrant it stands in for the chosen period."""
 
+import pandas as pd
 import streamlit as st
 
 from dashboards import charts, queries
 from dashboards.components import (
     current_version,
+    page_of,
     period_filters,
     portfolio_product_filters,
     shared_filters,
@@ -37,8 +39,14 @@ st.caption(
     " ◇ the baseline, ● the actual launch or ▶ the forecast, the line between them the slip; the"
     " dashed line is that day. Colour: the quadrant as of then. Click a launch to open the initiative."
 )
+# In the chart's order (by baseline launch), 50 to a page: L's 240 made a chart of 240 rows. It
+# opens where that day falls: the page of the first launch planned on or after it.
+by_baseline = grid.sort_values(["launch_baseline_date", "initiative_id"], na_position="last")
+baselines = pd.to_datetime(by_baseline["launch_baseline_date"])
+upcoming = int((baselines < pd.Timestamp(evaluated_on)).sum())
+on_this_page = page_of(by_baseline, st.columns([3, 1])[1], "Initiatives shown", "roadmap_page", upcoming)
 event = show_chart(
-    charts.roadmap_chart, (grid, evaluated_on), width="stretch", on_select="rerun", key="roadmap"
+    charts.roadmap_chart, (on_this_page, evaluated_on), width="stretch", on_select="rerun", key="roadmap"
 )
 if picked := charts.picked_initiative(event):
     st.switch_page("views/initiative.py", query_params=shared_filters() | {"initiative": picked})

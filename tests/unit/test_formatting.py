@@ -101,9 +101,10 @@ def _grid_page_script():
     import pandas as pd
     import streamlit as st
 
-    from dashboards.components import grid_page
+    from dashboards.components import page_of
 
-    rows = grid_page(pd.DataFrame({"initiative_id": [f"INI-{n:03d}" for n in range(1, 121)]}), st.container())
+    initiatives = pd.DataFrame({"initiative_id": [f"INI-{n:03d}" for n in range(1, 121)]})
+    rows = page_of(initiatives, st.container(), "Shown")
     st.text(f"{rows['initiative_id'].iloc[0]}..{rows['initiative_id'].iloc[-1]} ({len(rows)})")
 
 
