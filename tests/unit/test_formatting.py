@@ -104,8 +104,11 @@ def _grid_page_script():
     from dashboards.components import page_of
 
     initiatives = pd.DataFrame({"initiative_id": [f"INI-{n:03d}" for n in range(1, 121)]})
-    rows = page_of(initiatives, st.container(), "Shown")
-    st.text(f"{rows['initiative_id'].iloc[0]}..{rows['initiative_id'].iloc[-1]} ({len(rows)})")
+    for rows in (
+        page_of(initiatives, st.container(), "Shown"),
+        page_of(initiatives, st.container(), "Shown from row 60", key="later", opening_row=60),
+    ):
+        st.text(f"{rows['initiative_id'].iloc[0]}..{rows['initiative_id'].iloc[-1]} ({len(rows)})")
 
 
 def test_the_initiative_grid_is_shown_fifty_to_a_page_chosen_in_the_url():
@@ -113,9 +116,10 @@ def test_the_initiative_grid_is_shown_fifty_to_a_page_chosen_in_the_url():
 
     app = AppTest.from_function(_grid_page_script)
     app.run()
-    (choice,) = app.selectbox
+    choice, _ = app.selectbox
     assert choice.options == ["1–50 of 120", "51–100 of 120", "101–120 of 120"]
     assert app.text[0].value == "INI-001..INI-050 (50)"
+    assert app.text[1].value == "INI-051..INI-100 (50)"  # opens on the page of its 61st row
     app.query_params["page"] = "3"
     app.run()
     assert app.text[0].value == "INI-101..INI-120 (20)"
