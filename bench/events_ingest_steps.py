@@ -8,8 +8,8 @@ fresh database file with the run's threads:
 1. the parse floor's statement for them (bench/floors.py: the contract fields, typed, nothing
    kept whole, nothing checked);
 2. the ingest's checking statement built up a step at a time (each row adds one step to the
-   one above and is timed whole): the lines read and numbered, parsed as JSON, the Segment
-   fields extracted, `properties` read, the fields trimmed, the quarantine verdict;
+   one above and is timed whole): the lines read and numbered, the fields extracted in one
+   parse, `properties` read, the fields trimmed, the quarantine verdict;
 3. the ingest itself (orchestration/ingest/events.load_events_files) statement by statement,
    and the accepted rows written as a Parquet part as the raw layer does.
 
@@ -28,8 +28,9 @@ import duckdb
 from floors import _EVENT_COLUMNS, _EVENT_FIELDS, _literal  # bench/floors.py, beside this file
 
 from orchestration.ingest import events
-from orchestration.ingest.json_files import MAX_LINE_BYTES, stage_json_lines
+from orchestration.ingest.json_files import MAX_LINE_BYTES, stage_lines, starts_an_object
 from orchestration.ingest.landing import LEDGER_DDL
+from orchestration.ingest.raw_store import stage_table
 
 
 def _connect(folder: Path, name: str, threads: int) -> duckdb.DuckDBPyConnection:
@@ -44,7 +45,7 @@ def _timed(connection: duckdb.DuckDBPyConnection, sql: str, *params) -> float:
 
 def _lines_union(connection: duckdb.DuckDBPyConnection, files: list[Path]) -> str:
     for number, path in enumerate(files):
-        stage_json_lines(connection, path, f"lines_{number}")
+        stage_lines(connection, path, f"lines_{number}")
     return " UNION ALL ".join(
         f"SELECT {number} AS _file, * FROM lines_{number}" for number in range(len(files))
     )
@@ -67,29 +68,20 @@ def steps(files: list[Path], threads: int, folder: Path) -> list[tuple[str, floa
     )
     floor.close()
 
+    extracted = f"SELECT _file, _record, line, {events._EXTRACT} AS f FROM ({{lines}})"
+    read = (
+        f"SELECT *, {events._PROPERTIES} AS p, coalesce(f IS NOT NULL AND {starts_an_object('line')},"
+        f" false) AS is_object FROM ({extracted})"
+    )
+    trimmed = f"SELECT _file, _record, line, is_object, {events._FIELDS} FROM ({read})"
     built_up = [
         ("lines read and numbered", "SELECT _file, _record, line FROM ({lines})"),
-        ("+ parsed as JSON, kept whole", "SELECT _file, _record, payload, is_object FROM ({lines})"),
-        (
-            "+ the Segment fields extracted",
-            f"SELECT _file, _record, payload, is_object, {events._EXTRACT} AS f FROM ({{lines}})",
-        ),
-        (
-            "+ properties read",
-            f"SELECT *, {events._PROPERTIES} AS p FROM (SELECT _file, _record, payload, is_object,"
-            f" {events._EXTRACT} AS f FROM ({{lines}}))",
-        ),
-        (
-            "+ the fields trimmed",
-            f"SELECT _file, _record, payload, is_object, {events._FIELDS} FROM (SELECT *,"
-            f" {events._PROPERTIES} AS p FROM (SELECT _file, _record, payload, is_object,"
-            f" {events._EXTRACT} AS f FROM ({{lines}})))",
-        ),
+        ("+ the fields extracted, one parse", extracted),
+        ("+ properties read, object or not", read),
+        ("+ the fields trimmed", trimmed),
         (
             "+ the quarantine verdict (the ingest's statement)",
-            f"SELECT *, {events._VERDICT} AS _verdict FROM (SELECT _file, _record, payload, is_object,"
-            f" {events._FIELDS} FROM (SELECT *, {events._PROPERTIES} AS p FROM (SELECT _file, _record,"
-            f" payload, is_object, {events._EXTRACT} AS f FROM ({{lines}}))))",
+            f"SELECT *, {events._VERDICT} AS _verdict FROM ({trimmed})",
         ),
     ]
     for number, (label, select) in enumerate(built_up):
@@ -101,7 +93,7 @@ def steps(files: list[Path], threads: int, folder: Path) -> list[tuple[str, floa
         connection.close()
 
     connection = _connect(folder, "loaded", threads)
-    connection.execute(LEDGER_DDL + "CREATE SCHEMA raw_stage;" + events.STAGE_DDL)
+    connection.execute(LEDGER_DDL + events.STAGE_DDL)
     statements: list[tuple[str, float]] = []
 
     class Timed:
@@ -118,20 +110,24 @@ def steps(files: list[Path], threads: int, folder: Path) -> list[tuple[str, floa
     total = time.perf_counter() - started
     by_kind = {
         "checking statement (a temporary table)": 0.0,
-        "copy of the accepted rows to the raw stage": 0.0,
+        "copy of the accepted rows to the raw stage (a temporary table)": 0.0,
     }
     for sql, seconds in statements:
         if sql.startswith("CREATE OR REPLACE TEMP TABLE checked_events"):
             by_kind["checking statement (a temporary table)"] += seconds
-        elif sql.startswith("INSERT INTO raw_stage"):
-            by_kind["copy of the accepted rows to the raw stage"] += seconds
+        elif sql.startswith("INSERT INTO temp."):
+            by_kind["copy of the accepted rows to the raw stage (a temporary table)"] += seconds
     measured += [(f"ingest: {kind}", seconds) for kind, seconds in by_kind.items()]
     measured.append(("ingest: every statement with the commit", total))
     part = folder / "part.parquet"
     measured.append(
         (
             "raw layer: the accepted rows as a Parquet part",
-            _timed(connection, f"COPY raw_stage.product_events TO {_literal(str(part))} (FORMAT parquet)"),
+            _timed(
+                connection,
+                f"COPY {stage_table('product_events')} TO {_literal(str(part))}"
+                " (FORMAT parquet, COMPRESSION zstd)",
+            ),
         )
     )
     connection.close()

@@ -25,7 +25,7 @@ METADATA_COLUMNS = "_extra JSON, _file VARCHAR, _record BIGINT, _run_id VARCHAR"
 def stage_table_ddl(contract: CsvContract) -> str:
     """The table a file's accepted records are staged in (orchestration/ingest/raw_store.py)."""
     columns = ", ".join(f"{q(c.name)} VARCHAR" for c in contract.columns)
-    return f"CREATE TABLE IF NOT EXISTS {stage_table(contract.table)} ({columns}, {METADATA_COLUMNS})"
+    return f"CREATE TEMP TABLE IF NOT EXISTS {stage_table(contract.table)} ({columns}, {METADATA_COLUMNS})"
 
 
 def _rule(column: Column) -> list[tuple[str, str, str]]:

@@ -13,8 +13,9 @@ from pathlib import Path
 import duckdb
 
 from orchestration.ingest.csv_files import TIMESTAMP_PATTERN
-from orchestration.ingest.json_files import stage_json_lines
+from orchestration.ingest.json_files import stage_lines, starts_an_object
 from orchestration.ingest.landing import RECORD_TEXT_LIMIT, UnreadableFile, count_records
+from orchestration.ingest.raw_store import stage_table
 from orchestration.warehouse import quote_literal
 
 SOURCE = "product/events"
@@ -23,16 +24,18 @@ SUFFIXES = (".jsonl", ".jsonl.gz", ".parquet")
 # A Parquet file must have these columns (the Segment fields, `properties` a struct or JSON text).
 PARQUET_COLUMNS = {"type", "messageId", "properties"}
 PARQUET_ONE_OF = ({"userId", "anonymousId"}, {"timestamp", "originalTimestamp", "receivedAt"})
-STAGE_DDL = """
-CREATE TABLE IF NOT EXISTS raw_stage.product_events (
+STAGE_DDL = f"""
+CREATE TEMP TABLE IF NOT EXISTS {stage_table("product_events")} (
     message_id VARCHAR, type VARCHAR, event VARCHAR, user_id VARCHAR, anonymous_id VARCHAR,
     event_time VARCHAR, product_id VARCHAR, feature VARCHAR, payload JSON,
     _file VARCHAR, _record BIGINT, _run_id VARCHAR
 )
 """
 
-# The Segment fields read, in one pass over each line's JSON: DuckDB's JSON type is text, and
-# every `->>` would parse the line again (ten parses a line made the events ingest 3 times slower).
+# Every field the rules and raw read, in one parse of each line's text: the Segment fields and
+# properties' product_id and feature by their paths. A line that is not JSON makes the extraction
+# fail, which try() turns into NULL; a valid line that is not an object gives a list of NULLs.
+# (Casting each line to JSON first, then extracting, parsed every line twice.)
 _PATHS = (
     "type",
     "messageId",
@@ -43,13 +46,23 @@ _PATHS = (
     "originalTimestamp",
     "receivedAt",
     "properties",
+    "properties.product_id",
+    "properties.feature",
 )
 _FIELD = {name: f"f[{number}]" for number, name in enumerate(_PATHS, start=1)}
-_EXTRACT = "json_extract_string(payload, [" + ", ".join(f"'$.{name}'" for name in _PATHS) + "])"
+_EXTRACT = "try(json_extract_string(line, [" + ", ".join(f"'$.{name}'" for name in _PATHS) + "]))"
 
-# Scalars as text whatever their JSON type (an id may be a number). `properties` must be an
-# object, whether it came as one or as JSON text (Parquet writers do both): either way its text
-# is extracted, and that text must parse as a JSON object.
+# `properties` must be an object, whether it came as one or as JSON text (Parquet writers do
+# both). As an object, its paths were read with the line; only when neither was found is its text
+# parsed on its own: it may be JSON text holding an object, or an object without them.
+_PROPERTIES = f"""
+    CASE WHEN {_FIELD["properties.product_id"]} IS NOT NULL OR {_FIELD["properties.feature"]} IS NOT NULL
+         THEN [{_FIELD["properties.product_id"]}, {_FIELD["properties.feature"]}]
+         WHEN json_type(try_cast({_FIELD["properties"]} AS JSON)) = 'OBJECT'
+         THEN json_extract_string({_FIELD["properties"]}, ['$.product_id', '$.feature']) END
+"""
+
+# Scalars as text whatever their JSON type (an id may be a number).
 _FIELDS = f"""
     nullif(trim({_FIELD["type"]}), '') AS type,
     nullif(trim({_FIELD["messageId"]}), '') AS message_id,
@@ -59,10 +72,6 @@ _FIELDS = f"""
     coalesce({_FIELD["timestamp"]}, {_FIELD["originalTimestamp"]}, {_FIELD["receivedAt"]}) AS event_time,
     nullif(trim(p[1]), '') AS product_id,
     nullif(trim(p[2]), '') AS feature
-"""
-_PROPERTIES = f"""
-    CASE WHEN json_type(try_cast({_FIELD["properties"]} AS JSON)) = 'OBJECT'
-         THEN json_extract_string({_FIELD["properties"]}, ['$.product_id', '$.feature']) END
 """
 
 _VERDICT = f"""
@@ -83,7 +92,8 @@ _VERDICT = f"""
 
 
 def _stage_parquet(connection: duckdb.DuckDBPyConnection, path: Path, view: str) -> str | None:
-    """TEMP VIEW `view` of a Parquet file, each row as its JSON object; or why not."""
+    """TEMP VIEW `view`(_record, line) of a Parquet file, each row as its JSON object's text; or
+    why not."""
     try:
         columns = {
             row[0]
@@ -99,9 +109,8 @@ def _stage_parquet(connection: duckdb.DuckDBPyConnection, path: Path, view: str)
     if missing:
         return f"wrong Parquet schema: missing columns {missing}"
     connection.execute(
-        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT _record, payload::VARCHAR AS line,"
-        " payload, true AS is_object FROM (SELECT row_number() OVER () AS _record, to_json(t) AS payload"
-        f" FROM read_parquet({quote_literal(str(path))}) AS t)"
+        f"CREATE OR REPLACE TEMP VIEW {view} AS SELECT row_number() OVER () AS _record,"
+        f" to_json(t)::VARCHAR AS line FROM read_parquet({quote_literal(str(path))}) AS t"
     )
     return None
 
@@ -129,27 +138,26 @@ def load_events_files(
             if problem:
                 raise UnreadableFile(problem, count_records(path))
         else:
-            stage_json_lines(connection, path, view)
+            stage_lines(connection, path, view)
         views.append(f"SELECT {quote_literal(str(path))} AS _file, * FROM {view}")
-    # Only the parsed JSON is kept (a valid line's text is its JSON's: DuckDB's cast validates and
-    # keeps the text as written), and a line's text only when it is not JSON: raw takes the JSON
-    # as it is, with no second parse.
+    # Each line is kept as text and parsed once, by the extraction; raw's payload is the line
+    # cast to JSON, which keeps the text as written.
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE checked_events AS SELECT *, {_VERDICT} AS _verdict FROM ("
-        f" SELECT _file, _record, payload, CASE WHEN payload IS NULL THEN line END AS unparsed,"
-        f"  is_object, {_FIELDS} FROM ("
-        f"  SELECT *, {_PROPERTIES} AS p FROM ("
-        f"   SELECT *, CASE WHEN is_object THEN {_EXTRACT} END AS f FROM ({' UNION ALL '.join(views)}))))"
+        f" SELECT _file, _record, line, is_object, {_FIELDS} FROM ("
+        f"  SELECT *, {_PROPERTIES} AS p,"
+        f"   coalesce(f IS NOT NULL AND {starts_an_object('line')}, false) AS is_object FROM ("
+        f"   SELECT *, {_EXTRACT} AS f FROM ({' UNION ALL '.join(views)}))))"
     )
     connection.execute(
-        "INSERT INTO raw_stage.product_events SELECT message_id, type, event, user_id, anonymous_id,"
-        " event_time, product_id, feature, payload, _file, _record, ? FROM checked_events"
-        " WHERE _verdict IS NULL",
+        f"INSERT INTO {stage_table('product_events')} SELECT message_id, type, event, user_id,"
+        " anonymous_id, event_time, product_id, feature, line::JSON, _file, _record, ?"
+        " FROM checked_events WHERE _verdict IS NULL",
         [run_id],
     )
     connection.execute(
         "INSERT INTO ingest.quarantine SELECT ?, ?, _file, _record,"
-        " left(coalesce(payload::VARCHAR, unparsed), ?), split_part(_verdict, '|', 1),"
+        " left(line, ?), split_part(_verdict, '|', 1),"
         " 'record ' || _record || ': ' || split_part(_verdict, '|', 2)"
         " FROM checked_events WHERE _verdict IS NOT NULL",
         [run_id, SOURCE, RECORD_TEXT_LIMIT],

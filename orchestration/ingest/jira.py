@@ -14,13 +14,14 @@ import duckdb
 from orchestration.ingest.csv_files import TIMESTAMP_PATTERN
 from orchestration.ingest.json_files import stage_json_lines
 from orchestration.ingest.landing import RECORD_TEXT_LIMIT, UnreadableFile
+from orchestration.ingest.raw_store import stage_table
 from orchestration.warehouse import fetch_one
 
 SOURCE = "delivery/jira"
 FOLDER = "delivery/jira"
 SUFFIXES = (".json", ".jsonl")
-STAGE_DDL = """
-CREATE TABLE IF NOT EXISTS raw_stage.jira_issues (
+STAGE_DDL = f"""
+CREATE TEMP TABLE IF NOT EXISTS {stage_table("jira_issues")} (
     issue_key VARCHAR, updated VARCHAR, issue JSON,
     _file VARCHAR, _record BIGINT, _run_id VARCHAR
 )
@@ -80,7 +81,7 @@ def load_jira_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: st
             " is_object, CASE WHEN is_object THEN payload END AS issue FROM landing_lines",
             [str(path)],
         )
-        connection.execute("DROP VIEW landing_lines")
+        connection.execute("DROP VIEW landing_lines; DROP VIEW landing_lines_text")
     else:
         _stage_documents(connection, [path])
     return _check_and_load(connection, run_id).get(str(path), (0, 0))
@@ -149,7 +150,7 @@ def _check_and_load(connection: duckdb.DuckDBPyConnection, run_id: str) -> dict[
         f" FROM (SELECT *, json_extract(issue, [{paths}]) AS f FROM landing_issues))"
     )
     connection.execute(
-        "INSERT INTO raw_stage.jira_issues SELECT trim(issue_key), updated, issue, _file, _record, ?"
+        f"INSERT INTO {stage_table('jira_issues')} SELECT trim(issue_key), updated, issue, _file, _record, ?"
         " FROM checked_issues WHERE _verdict IS NULL",
         [run_id],
     )

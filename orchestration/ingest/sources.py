@@ -30,7 +30,6 @@ def create_raw_tables(connection: duckdb.DuckDBPyConnection, raw_dir: Path) -> N
     """Every raw table exists from the first run on, so dbt compiles whatever has landed: its
     staging table, its Parquet folder and its view (orchestration/ingest/raw_store.py)."""
     ensure_ledger(connection)
-    connection.execute(f"CREATE SCHEMA IF NOT EXISTS {raw_store.STAGE_SCHEMA}")
     for contracts in CSV_FOLDERS.values():
         for contract in contracts:
             connection.execute(stage_table_ddl(contract))
