@@ -1,14 +1,14 @@
 -- Track calls, each messageId once (its first landed copy), kept from run to run: a run reads
 -- only the raw rows of file versions (file, ingest run) this table has not seen, so the event
--- history is parsed and deduplicated once, not on every run. A version holding only resent
--- messages is read again by the next run, and adds nothing; an events file overwritten with
--- more events adds the new ones.
+-- history is parsed and deduplicated once, not on every run (macros/incremental.sql). A version
+-- holding only resent messages adds nothing; an events file overwritten with more events adds
+-- the new ones.
 {{ config(materialized='incremental') }}
 
 with landed as (
     select landed.*
     from {{ ref('stg_segment__track_events') }} as landed
-    {{ only_unseen_file_versions('landed') }}
+    {{ only_unseen_file_versions('landed', ref('stg_segment__track_events')) }}
 ),
 
 first_copies as (

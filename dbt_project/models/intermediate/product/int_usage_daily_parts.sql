@@ -14,5 +14,5 @@ select
     events._file,
     events._run_id
 from {{ ref('int_track_events') }} as events
-{{ only_unseen_file_versions('events') }}
+{{ only_unseen_file_versions('events', ref('int_track_events')) }}
 group by all
