@@ -20,5 +20,8 @@ from first_copies
 {% if is_incremental() %}
     -- not exists, not `not in`: message_id is never null, and the anti-join is 3 times cheaper
     -- than `not in`, which must allow for nulls.
-    where not exists (select 1 from {{ this }} as kept where kept.message_id = first_copies.message_id)
+    where not exists (
+        select 1 from {{ this }} as kept
+        where kept.message_id = first_copies.message_id
+    )
 {% endif %}
