@@ -81,7 +81,7 @@ def load_jira_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: st
             " is_object, CASE WHEN is_object THEN payload END AS issue FROM landing_lines",
             [str(path)],
         )
-        connection.execute("DROP VIEW landing_lines; DROP VIEW landing_lines_text")
+        connection.execute("DROP VIEW landing_lines")
     else:
         _stage_documents(connection, [path])
     return _check_and_load(connection, run_id).get(str(path), (0, 0))
