@@ -7,11 +7,12 @@ fresh database file with the run's threads:
 
 1. the parse floor's statement for them (bench/floors.py: the contract fields, typed, nothing
    kept whole, nothing checked);
-2. the ingest's checking statement built up a step at a time (each row adds one step to the
-   one above and is timed whole): the lines read and numbered, the fields extracted in one
-   parse, `properties` read, the fields trimmed, the quarantine verdict;
-3. the ingest itself (orchestration/ingest/events.load_events_files) statement by statement,
-   and the accepted rows written as a Parquet part as the raw layer does.
+2. the lines read and numbered into a table, then the ingest's checking statement over them
+   built up a step at a time (each row adds one step to the one above and is timed whole):
+   the fields extracted in one parse, `properties` read, the fields trimmed, the quarantine
+   verdict;
+3. the ingest itself (orchestration/ingest/events.load_events_files, writing the accepted rows
+   as a raw part) statement by statement.
 
 Prints a table; what it measured is written down in bench/PROFILE.md. Timings are measured
 here, never asserted in tests.
@@ -30,7 +31,7 @@ from floors import _EVENT_COLUMNS, _EVENT_FIELDS, _literal  # bench/floors.py, b
 from orchestration.ingest import events
 from orchestration.ingest.json_files import MAX_LINE_BYTES, stage_lines, starts_an_object
 from orchestration.ingest.landing import LEDGER_DDL
-from orchestration.ingest.raw_store import stage_table
+from orchestration.ingest.raw_store import STAGING_FOLDER, RawTable
 
 
 def _connect(folder: Path, name: str, threads: int) -> duckdb.DuckDBPyConnection:
@@ -68,32 +69,33 @@ def steps(files: list[Path], threads: int, folder: Path) -> list[tuple[str, floa
     )
     floor.close()
 
-    extracted = f"SELECT _file, _record, line, {events._EXTRACT} AS f FROM ({{lines}})"
+    extracted = f"SELECT _file, _record, line, {events._EXTRACT} AS f FROM lines"
     read = (
         f"SELECT *, {events._PROPERTIES} AS p, coalesce(f IS NOT NULL AND {starts_an_object('line')},"
         f" false) AS is_object FROM ({extracted})"
     )
     trimmed = f"SELECT _file, _record, line, is_object, {events._FIELDS} FROM ({read})"
     built_up = [
-        ("lines read and numbered", "SELECT _file, _record, line FROM ({lines})"),
-        ("+ the fields extracted, one parse", extracted),
+        ("the fields extracted, one parse", extracted),
         ("+ properties read, object or not", read),
         ("+ the fields trimmed", trimmed),
         (
-            "+ the quarantine verdict (the ingest's statement)",
+            "+ the quarantine verdict (the ingest's checking statement)",
             f"SELECT *, {events._VERDICT} AS _verdict FROM ({trimmed})",
         ),
     ]
     for number, (label, select) in enumerate(built_up):
         connection = _connect(folder, f"step{number}", threads)
-        lines = _lines_union(connection, files)
-        measured.append(
-            (label, _timed(connection, "CREATE TEMP TABLE checked AS " + select.replace("{lines}", lines)))
-        )
+        numbered = _timed(connection, f"CREATE TEMP TABLE lines AS {_lines_union(connection, files)}")
+        if not number:
+            measured.append(("lines read and numbered (a temporary table)", numbered))
+        measured.append((label, _timed(connection, f"CREATE TEMP TABLE checked AS {select}")))
         connection.close()
 
     connection = _connect(folder, "loaded", threads)
     connection.execute(LEDGER_DDL + events.STAGE_DDL)
+    (folder / "raw" / STAGING_FOLDER).mkdir(parents=True)
+    raw = RawTable(folder / "raw", "product_events", "bench").begin()
     statements: list[tuple[str, float]] = []
 
     class Timed:
@@ -105,31 +107,21 @@ def steps(files: list[Path], threads: int, folder: Path) -> list[tuple[str, floa
 
     connection.execute("BEGIN")
     started = time.perf_counter()
-    events.load_events_files(Timed(), files, "bench")  # type: ignore[arg-type]
+    events.load_events_files(Timed(), files, "bench", raw)  # type: ignore[arg-type]
     connection.execute("COMMIT")
     total = time.perf_counter() - started
-    by_kind = {
-        "checking statement (a temporary table)": 0.0,
-        "copy of the accepted rows to the raw stage (a temporary table)": 0.0,
+    kinds = {
+        "CREATE OR REPLACE TEMP TABLE event_lines": "lines read and numbered (a temporary table)",
+        "CREATE OR REPLACE TEMP TABLE checked_events": "checking statement (a temporary table)",
+        "COPY": "the accepted rows as the raw layer's Parquet part",
     }
+    by_kind = dict.fromkeys(kinds.values(), 0.0)
     for sql, seconds in statements:
-        if sql.startswith("CREATE OR REPLACE TEMP TABLE checked_events"):
-            by_kind["checking statement (a temporary table)"] += seconds
-        elif sql.startswith("INSERT INTO temp."):
-            by_kind["copy of the accepted rows to the raw stage (a temporary table)"] += seconds
+        kind = next((kind for prefix, kind in kinds.items() if sql.startswith(prefix)), None)
+        if kind:
+            by_kind[kind] += seconds
     measured += [(f"ingest: {kind}", seconds) for kind, seconds in by_kind.items()]
     measured.append(("ingest: every statement with the commit", total))
-    part = folder / "part.parquet"
-    measured.append(
-        (
-            "raw layer: the accepted rows as a Parquet part",
-            _timed(
-                connection,
-                f"COPY {stage_table('product_events')} TO {_literal(str(part))}"
-                " (FORMAT parquet, COMPRESSION zstd)",
-            ),
-        )
-    )
     connection.close()
     return measured
 

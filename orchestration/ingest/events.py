@@ -15,7 +15,7 @@ import duckdb
 from orchestration.ingest.csv_files import TIMESTAMP_PATTERN
 from orchestration.ingest.json_files import stage_lines, starts_an_object
 from orchestration.ingest.landing import RECORD_TEXT_LIMIT, UnreadableFile, count_records
-from orchestration.ingest.raw_store import stage_table
+from orchestration.ingest.raw_store import RawWrite, stage_table
 from orchestration.warehouse import quote_literal
 
 SOURCE = "product/events"
@@ -115,15 +115,18 @@ def _stage_parquet(connection: duckdb.DuckDBPyConnection, path: Path, view: str)
     return None
 
 
-def load_events_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> tuple[int, int]:
-    return load_events_files(connection, [path], run_id)[path]
+def load_events_file(
+    connection: duckdb.DuckDBPyConnection, path: Path, run_id: str, raw: RawWrite | None = None
+) -> tuple[int, int]:
+    return load_events_files(connection, [path], run_id, raw)[path]
 
 
 def load_events_files(
-    connection: duckdb.DuckDBPyConnection, paths: list[Path], run_id: str
+    connection: duckdb.DuckDBPyConnection, paths: list[Path], run_id: str, raw: RawWrite | None = None
 ) -> dict[Path, tuple[int, int]]:
-    """Event files checked and loaded in one pass of statements: the good calls into raw, the
-    others into quarantine; per file, (loaded, quarantined).
+    """Event files checked and loaded in one pass of statements: the good calls into raw (a
+    part of the transaction's raw write, `raw`, written straight from the checked lines; the
+    stage when there is none), the others into quarantine; per file, (loaded, quarantined).
 
     Many files to one statement: each file is its own branch of one UNION ALL (its lines
     numbered in its own scan), so DuckDB reads them side by side on its threads, and a day's
@@ -140,6 +143,11 @@ def load_events_files(
         else:
             stage_lines(connection, path, view)
         views.append(f"SELECT {quote_literal(str(path))} AS _file, * FROM {view}")
+    # The lines numbered first, into a table: numbering (row_number() over each file's scan) is
+    # order-bound, and a statement that parsed and checked the lines as they came from it ran on
+    # one thread; from the table the checks run on all of them (on 100 of L's files the two
+    # statements take 2.3 s, the one took 3.6 s).
+    connection.execute(f"CREATE OR REPLACE TEMP TABLE event_lines AS {' UNION ALL '.join(views)}")
     # Each line is kept as text and parsed once, by the extraction; raw's payload is the line
     # cast to JSON, which keeps the text as written.
     connection.execute(
@@ -147,14 +155,16 @@ def load_events_files(
         f" SELECT _file, _record, line, is_object, {_FIELDS} FROM ("
         f"  SELECT *, {_PROPERTIES} AS p,"
         f"   coalesce(f IS NOT NULL AND {starts_an_object('line')}, false) AS is_object FROM ("
-        f"   SELECT *, {_EXTRACT} AS f FROM ({' UNION ALL '.join(views)}))))"
+        f"   SELECT *, {_EXTRACT} AS f FROM event_lines)))"
     )
-    connection.execute(
-        f"INSERT INTO {stage_table('product_events')} SELECT message_id, type, event, user_id,"
-        " anonymous_id, event_time, product_id, feature, line::JSON, _file, _record, ?"
-        " FROM checked_events WHERE _verdict IS NULL",
-        [run_id],
+    accepted = (
+        "SELECT message_id, type, event, user_id, anonymous_id, event_time, product_id, feature,"
+        " line::JSON AS payload, _file, _record, ? AS _run_id FROM checked_events WHERE _verdict IS NULL"
     )
+    if raw is not None:
+        raw.write_part(connection, accepted, [run_id])  # no copy into the stage (0.6 s a 100 files)
+    else:
+        connection.execute(f"INSERT INTO {stage_table('product_events')} {accepted}", [run_id])
     connection.execute(
         "INSERT INTO ingest.quarantine SELECT ?, ?, _file, _record,"
         " left(line, ?), split_part(_verdict, '|', 1),"
@@ -167,7 +177,8 @@ def load_events_files(
         " FROM checked_events GROUP BY _file"
     ).fetchall()
     connection.execute(
-        "DROP TABLE checked_events; " + "; ".join(f"DROP VIEW landing_lines_{n}" for n in range(len(paths)))
+        "DROP TABLE checked_events; DROP TABLE event_lines; "
+        + "; ".join(f"DROP VIEW landing_lines_{n}" for n in range(len(paths)))
     )
     loaded = {file: (good, bad) for file, good, bad in counts}
     return {path: loaded.get(str(path), (0, 0)) for path in paths}

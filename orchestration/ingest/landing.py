@@ -194,6 +194,10 @@ BATCH_FILES = 256
 BATCH_BYTES = 64 * 1024 * 1024
 
 
+# Loads a batch of files in the transaction, with its raw write: per file, (loaded, quarantined).
+BatchLoader = Callable[[duckdb.DuckDBPyConnection, list[Path], RawWrite | None], dict[Path, tuple[int, int]]]
+
+
 @dataclasses.dataclass(frozen=True)
 class _Pending:
     path: Path
@@ -206,15 +210,16 @@ def load_new_files(
     run_id: str,
     source: str,
     files: Iterable[Path],
-    load_one: Callable[[duckdb.DuckDBPyConnection, Path], tuple[int, int]],
+    load_one: Callable[[duckdb.DuckDBPyConnection, Path, RawWrite | None], tuple[int, int]],
     landing_dir: Path,
     raw_table: RawTable | None,
-    load_batch: Callable[[duckdb.DuckDBPyConnection, list[Path]], dict[Path, tuple[int, int]]] | None = None,
+    load_batch: BatchLoader | None = None,
     batchable: Callable[[Path], bool] = lambda path: False,
 ) -> list[FileResult]:
     """Load each file not seen before, each in its own transaction with its ledger row.
 
-    `load_one` stages the file's good records for `raw_table` and inserts its bad ones into
+    `load_one` stages the file's good records for `raw_table` (or writes them as a part of the
+    transaction's raw write, its third argument) and inserts its bad ones into
     `ingest.quarantine`, and returns (rows_loaded, rows_quarantined). A file landed again under
     its name with other bytes (an export overwritten by the next day's) replaces its earlier
     version: the records of that version leave raw, quarantine and the ledger in the same
@@ -311,7 +316,7 @@ def _load_batch(connection, run_id: str, source: str, batch: list[_Pending], loa
     raw = raw_table.begin() if raw_table else None
     try:
         _forget_earlier_versions(connection, source, [pending.path for pending in batch], raw)
-        counts = load_batch(connection, [pending.path for pending in batch])
+        counts = load_batch(connection, [pending.path for pending in batch], raw)
         for pending in batch:
             # The bytes hashed must be the bytes read: a file rewritten meanwhile is not recorded.
             _raise_if_moved(pending.path, pending.before)
@@ -400,7 +405,7 @@ def _load_if_new(
             loaded, quarantined = seen[1], seen[2]
         else:
             try:
-                loaded, quarantined = load_one(connection, path)
+                loaded, quarantined = load_one(connection, path, raw)
             except READ_ERRORS as unreadable:
                 _raise_if_moved(path, before)  # not the file's fault: it changed under the reader
                 # A reader's error aborts the transaction: start again with nothing of the file,

@@ -2,8 +2,9 @@
 
 Each raw table is a folder of Parquet parts under the raw folder (`Settings.raw_dir`):
 `<raw>/<table>/part-<run>-<id>.parquet`, one part for each ingest transaction (a landed file,
-or a batch of files loaded together), plus `schema.parquet`, a part with no rows that gives the
-table its columns before anything landed. DuckDB reads a table through the view `raw.<table>`
+or a batch of files loaded together; two when it also keeps the records of a retired part),
+plus `schema.parquet`, a part with no rows that gives the table its columns before anything
+landed. DuckDB reads a table through the view `raw.<table>`
 (`read_parquet` over the folder); Spark registers the same folder as its table `raw.<table>`.
 
 The ledger (`ingest.landed_files`, in the working database) stays the truth of what landed, and
@@ -12,7 +13,10 @@ its records into `stage_table(table)` (a temporary table of the ingest's connect
 and empty outside a transaction: staging in the database file wrote every accepted row to disk
 once more, 4 times the cost of the temporary table for the events), and just
 before it commits, copies them into a new part (written in `<raw>/.staging/`, then moved into
-the table's folder) with the part's ledger rows. A landed file replaced by a new version takes
+the table's folder) with the part's ledger rows. A loader that holds its accepted records in a
+table of its own already (the events' checked lines) writes them as a part at once
+(`RawWrite.write_part`), rather than copy them into the stage first; such parts are moved into
+place with the stage's. A landed file replaced by a new version takes
 its records out of the table by retiring the parts that hold it: their other files' records are
 staged again and go into the transaction's new part, and the retired parts are deleted once the
 transaction has committed.
@@ -203,7 +207,9 @@ class RawWrite:
     table: str
     run_id: str
     retired: list[Path] = dataclasses.field(default_factory=list)
-    added: Path | None = None
+    # Parts written in the staging folder, not yet in place; then moved into the table's folder.
+    written: list[Path] = dataclasses.field(default_factory=list)
+    added: list[Path] = dataclasses.field(default_factory=list)
 
     @property
     def folder(self) -> Path:
@@ -233,39 +239,61 @@ class RawWrite:
             )
             self.retired += [self.folder / part for part in parts]
 
+    def write_part(self, connection: duckdb.DuckDBPyConnection, rows: str, parameters: list) -> int:
+        """The records `rows` selects (the stage's columns, in its order) as a part of this
+        transaction, written now in the staging folder; the number of records."""
+        written = self.raw_dir / STAGING_FOLDER / f"part-{self.run_id}-{uuid.uuid4().hex[:12]}.parquet"
+        # Cast to the stage's columns, so that every part of the table has the same schema.
+        columns = connection.execute(
+            f"SELECT column_name, column_type FROM (DESCRIBE {stage_table(self.table)})"
+        ).fetchall()
+        typed = ", ".join(f"CAST({q(name)} AS {kind}) AS {q(name)}" for name, kind in columns)
+        (count,) = connection.execute(
+            f"COPY (SELECT {typed} FROM ({rows})) TO {_literal(written)} {_PARQUET}", parameters
+        ).fetchone()
+        if count:
+            self.written.append(written)
+        else:
+            written.unlink(missing_ok=True)
+        return count
+
     def publish(self, connection: duckdb.DuckDBPyConnection) -> None:
-        """The staged records as a new part, named in the ledger; called just before COMMIT."""
+        """The staged records as a new part, and every part of the transaction moved into place
+        and named in the ledger; called just before COMMIT."""
         stage = stage_table(self.table)
         (staged,) = connection.execute(f"SELECT count(*) FROM {stage}").fetchone()
-        if not staged:
+        if staged:
+            self.write_part(connection, f"SELECT * FROM {stage}", [])
+            connection.execute(f"DELETE FROM {stage}")
+        if not self.written:
             return
-        name = f"part-{self.run_id}-{uuid.uuid4().hex[:12]}.parquet"
-        written = self.raw_dir / STAGING_FOLDER / name
-        connection.execute(f"COPY {stage} TO {_literal(written)} {_PARQUET}")
-        _sync(written)
-        connection.execute(
-            f"INSERT INTO ingest.raw_parts SELECT ?, ?, _file FROM {stage} GROUP BY _file", [self.table, name]
-        )
-        connection.execute(f"DELETE FROM {stage}")
-        # In place before the commit: should the commit not happen, the part is named by no
+        for part in self.written:
+            _sync(part)
+            connection.execute(
+                "INSERT INTO ingest.raw_parts SELECT ?, ?, _file FROM read_parquet(?) GROUP BY _file",
+                [self.table, part.name, str(part)],
+            )
+        # In place before the commit: should the commit not happen, the parts are named by no
         # ledger row, and deleted (here, or by the next run's sweep).
-        os.replace(written, self.folder / name)
-        _sync(self.folder)  # the part durable before the ledger that names it commits
-        self.added = self.folder / name
+        written, self.written = self.written, []
+        for part in written:
+            os.replace(part, self.folder / part.name)
+            self.added.append(self.folder / part.name)
+        _sync(self.folder)  # the parts durable before the ledger that names them commits
         failpoint("ingest.raw_part")
 
     def committed(self) -> None:
-        """The transaction committed: its part is the ledger's now; the retired parts go (one
+        """The transaction committed: its parts are the ledger's now; the retired parts go (one
         that cannot be deleted now is an orphan, which the next run's sweep deletes)."""
-        self.added = None
+        self.added = []
         retired, self.retired = self.retired, []
         for part in retired:
             with contextlib.suppress(OSError):
                 part.unlink(missing_ok=True)
 
     def abandon(self) -> None:
-        """The transaction rolled back: its part, if it was moved into place, goes."""
-        if self.added is not None:
-            self.added.unlink(missing_ok=True)
-            self.added = None
+        """The transaction rolled back: its parts, written or moved into place, go."""
+        for part in [*self.written, *self.added]:
+            part.unlink(missing_ok=True)
+        self.written, self.added = [], []
         self.retired.clear()

@@ -19,7 +19,7 @@ from orchestration.ingest.landing import (
     landed_files,
     load_new_files,
 )
-from orchestration.ingest.raw_store import RawTable
+from orchestration.ingest.raw_store import RawTable, RawWrite
 from orchestration.settings import Settings
 
 # Every landing folder the ingest reads.
@@ -71,14 +71,14 @@ def ingest_csv_folder(connection, settings: Settings, run_id: str, folder: str) 
 
 
 def _csv_loader(contract: CsvContract, run_id: str) -> Callable:
-    return lambda connection, path: load_csv_file(connection, contract, path, run_id)
+    return lambda connection, path, raw: load_csv_file(connection, contract, path, run_id)
 
 
 def _unclaimed_loader(contracts: tuple[CsvContract, ...]) -> Callable:
     folder = contracts[0].folder
     names = ", ".join(f"{c.name_prefix}*.csv" for c in contracts if c.name_prefix) or "*.csv"
 
-    def load(connection, path: Path) -> tuple[int, int]:
+    def load(connection, path: Path, raw: RawWrite | None) -> tuple[int, int]:
         raise UnreadableFile(
             f"no contract for this file name in {folder}/ (expected {names})", count_records(path)
         )
@@ -94,10 +94,10 @@ def ingest_jira(connection, settings: Settings, run_id: str) -> list[FileResult]
         run_id,
         jira.SOURCE,
         files,
-        lambda conn, path: jira.load_jira_file(conn, path, run_id),
+        lambda conn, path, raw: jira.load_jira_file(conn, path, run_id),
         settings.landing_dir,
         RawTable(settings.raw_dir, "jira_issues", run_id),
-        load_batch=lambda conn, paths: jira.load_jira_documents(conn, paths, run_id),
+        load_batch=lambda conn, paths, raw: jira.load_jira_documents(conn, paths, run_id),
         batchable=lambda path: path.name.endswith(".json"),
     )
 
@@ -110,9 +110,9 @@ def ingest_events(connection, settings: Settings, run_id: str) -> list[FileResul
         run_id,
         events.SOURCE,
         files,
-        lambda conn, path: events.load_events_file(conn, path, run_id),
+        lambda conn, path, raw: events.load_events_file(conn, path, run_id, raw),
         settings.landing_dir,
         RawTable(settings.raw_dir, "product_events", run_id),
-        load_batch=lambda conn, paths: events.load_events_files(conn, paths, run_id),
+        load_batch=lambda conn, paths, raw: events.load_events_files(conn, paths, run_id, raw),
         batchable=lambda path: True,
     )

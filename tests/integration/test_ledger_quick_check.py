@@ -49,7 +49,7 @@ class Ingest:
             "run",
             events.SOURCE,
             files,
-            lambda connection, path: events.load_events_file(connection, path, "run"),
+            lambda connection, path, raw: events.load_events_file(connection, path, "run", raw),
             self.root,
             self.raw,
         )

@@ -69,8 +69,9 @@ def test_a_replaced_file_leaves_with_its_part_and_the_others_stay(landing, tmp_p
         ("2025-06-02.jsonl", "b1"),
         ("2025-06-02.jsonl", "b2"),
     ]
-    # The first part retired; the new one holds the first file's records and the new version.
-    assert len(on_disk) == 1 and on_disk == named and all(name.startswith("part-run-2-") for name in on_disk)
+    # The first part retired; the second run's parts hold the first file's records (staged again)
+    # and the new version (written from the checked lines).
+    assert len(on_disk) == 2 and on_disk == named and all(name.startswith("part-run-2-") for name in on_disk)
 
 
 def test_what_a_killed_run_left_is_swept_before_anything_reads_it(landing, tmp_path):
