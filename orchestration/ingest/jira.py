@@ -14,7 +14,7 @@ import duckdb
 from orchestration.ingest.csv_files import TIMESTAMP_PATTERN
 from orchestration.ingest.json_files import stage_json_lines
 from orchestration.ingest.landing import RECORD_TEXT_LIMIT, UnreadableFile
-from orchestration.ingest.raw_store import stage_table
+from orchestration.ingest.raw_store import RawWrite, stage_table
 from orchestration.warehouse import fetch_one
 
 SOURCE = "delivery/jira"
@@ -73,7 +73,9 @@ _ISSUE_RULES = " ".join(
 )
 
 
-def load_jira_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: str) -> tuple[int, int]:
+def load_jira_file(
+    connection: duckdb.DuckDBPyConnection, path: Path, run_id: str, raw: RawWrite | None = None
+) -> tuple[int, int]:
     if path.name.endswith(".jsonl"):
         stage_json_lines(connection, path, "landing_lines")
         connection.execute(
@@ -84,18 +86,18 @@ def load_jira_file(connection: duckdb.DuckDBPyConnection, path: Path, run_id: st
         connection.execute("DROP VIEW landing_lines")
     else:
         _stage_documents(connection, [path])
-    return _check_and_load(connection, run_id).get(str(path), (0, 0))
+    return _check_and_load(connection, run_id, raw).get(str(path), (0, 0))
 
 
 def load_jira_documents(
-    connection: duckdb.DuckDBPyConnection, paths: list[Path], run_id: str
+    connection: duckdb.DuckDBPyConnection, paths: list[Path], run_id: str, raw: RawWrite | None = None
 ) -> dict[Path, tuple[int, int]]:
     """Several `.json` documents in one pass of statements: a daily re-export re-sends thousands
     of search pages, and per-statement costs, not bytes, were most of their load. Raises
     UnreadableFile when any of them is not a readable document of issues; the caller then loads
     them one by one, which quarantines that one whole and loads the others."""
     _stage_documents(connection, paths)
-    counts = _check_and_load(connection, run_id)
+    counts = _check_and_load(connection, run_id, raw)
     return {path: counts.get(str(path), (0, 0)) for path in paths}
 
 
@@ -140,20 +142,26 @@ def _stage_documents(connection: duckdb.DuckDBPyConnection, paths: list[Path]) -
     connection.execute("DROP TABLE landing_documents")
 
 
-def _check_and_load(connection: duckdb.DuckDBPyConnection, run_id: str) -> dict[str, tuple[int, int]]:
-    """landing_issues checked: the good ones into raw, the others into quarantine; per file,
-    (loaded, quarantined)."""
+def _check_and_load(
+    connection: duckdb.DuckDBPyConnection, run_id: str, raw: RawWrite | None
+) -> dict[str, tuple[int, int]]:
+    """landing_issues checked: the good ones into raw (a part of `raw` written from the checked
+    issues; the stage when there is none), the others into quarantine; per file, (loaded,
+    quarantined)."""
     paths = ", ".join(f"'{path}'" for path in _FIELDS.values())
     connection.execute(
         f"CREATE OR REPLACE TEMP TABLE checked_issues AS SELECT *, {_ISSUE_RULES} AS _verdict"
         f" FROM (SELECT _file, _record, _text, is_object, issue, {_EXTRACTED}"
         f" FROM (SELECT *, json_extract(issue, [{paths}]) AS f FROM landing_issues))"
     )
-    connection.execute(
-        f"INSERT INTO {stage_table('jira_issues')} SELECT trim(issue_key), updated, issue, _file, _record, ?"
-        " FROM checked_issues WHERE _verdict IS NULL",
-        [run_id],
+    accepted = (
+        "SELECT trim(issue_key) AS issue_key, updated, issue, _file, _record, ? AS _run_id"
+        " FROM checked_issues WHERE _verdict IS NULL"
     )
+    if raw is not None:
+        raw.write_part(connection, accepted, [run_id])
+    else:
+        connection.execute(f"INSERT INTO {stage_table('jira_issues')} {accepted}", [run_id])
     connection.execute(
         "INSERT INTO ingest.quarantine SELECT ?, ?, _file, _record, left(_text, ?),"
         " split_part(_verdict, '|', 1), 'record ' || _record || coalesce(' (' || issue_key"

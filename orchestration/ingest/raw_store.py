@@ -240,7 +240,7 @@ class RawWrite:
             self.retired += [self.folder / part for part in parts]
 
     def write_part(self, connection: duckdb.DuckDBPyConnection, rows: str, parameters: list) -> int:
-        """The records `rows` selects (the stage's columns, in its order) as a part of this
+        """The records `rows` selects (the stage's columns, by name) as a part of this
         transaction, written now in the staging folder; the number of records."""
         written = self.raw_dir / STAGING_FOLDER / f"part-{self.run_id}-{uuid.uuid4().hex[:12]}.parquet"
         # Cast to the stage's columns, so that every part of the table has the same schema.

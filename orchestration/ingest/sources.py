@@ -94,10 +94,10 @@ def ingest_jira(connection, settings: Settings, run_id: str) -> list[FileResult]
         run_id,
         jira.SOURCE,
         files,
-        lambda conn, path, raw: jira.load_jira_file(conn, path, run_id),
+        lambda conn, path, raw: jira.load_jira_file(conn, path, run_id, raw),
         settings.landing_dir,
         RawTable(settings.raw_dir, "jira_issues", run_id),
-        load_batch=lambda conn, paths, raw: jira.load_jira_documents(conn, paths, run_id),
+        load_batch=lambda conn, paths, raw: jira.load_jira_documents(conn, paths, run_id, raw),
         batchable=lambda path: path.name.endswith(".json"),
     )
 
