@@ -160,13 +160,14 @@ where u.period_start >= {{ period_start('u.period_grain', 'l.launched_on') }}
   M + 1 is complete; numerator: active in M + 1.
 #}
 {% macro retention_rate_m1_items() %}
+{#- Each user's months of a product once, before they fan out to its portfolio and the
+    organisation (kpi_retention_rate_m1 in dbt at L, one thread: 2.7 -> 2.2 s, the same rows). -#}
 with users as (
-    select distinct
-        e.entity_type,
-        e.entity_id,
-        u.user_id,
-        cast({{ dbt.date_trunc('month', 'u.activity_date') }} as date) as month_start
-    from {{ ref('fct_product_usage_daily') }} as u
+    select distinct e.entity_type, e.entity_id, u.user_id, u.month_start
+    from (
+        select distinct product_id, user_id, cast({{ dbt.date_trunc('month', 'activity_date') }} as date) as month_start
+        from {{ ref('fct_product_usage_daily') }}
+    ) as u
     inner join {{ ref('dim_product_entities') }} as e on u.product_id = e.product_id
 ),
 

@@ -3,18 +3,21 @@
 -- active users over the 30 days ending d; value d - L in days, in the period holding d.
 -- Roll-up: the median over the initiatives. Never reached (yet, by as_of): no value.
 with launched as (
-    select i.initiative_id, i.product_id, i.feature_keys, l.launched_on
+    select i.initiative_id, i.product_id, l.launched_on
     from {{ ref('fct_initiative_launches') }} as l
     inner join {{ ref('dim_initiatives') }} as i on l.initiative_id = i.initiative_id
 ),
 
--- Each user's first day on any of the initiative's features since launch.
+-- Each user's first day on any of the initiative's features since launch: joined on its
+-- (product, feature) pairs, not by testing every usage row of its product against its list
+-- (in dbt at L, one thread: 2.4 -> 1.3 s, the same rows).
 first_feature_use as (
     select l.initiative_id, u.user_id, min(u.activity_date) as first_used_on
     from launched as l
+    inner join {{ ref('dim_initiative_features') }} as f on l.initiative_id = f.initiative_id
     inner join {{ ref('fct_feature_usage_daily') }} as u
         on
-            l.product_id = u.product_id and {{ list_has('l.feature_keys', 'u.feature') }}
+            f.product_id = u.product_id and f.feature = u.feature
             and l.launched_on <= u.activity_date
     group by l.initiative_id, u.user_id
 ),

