@@ -14,7 +14,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
-from orchestration import engines
+from orchestration import engines, run_inputs
 from orchestration.faults import failpoint
 from orchestration.resources import PipelineResource
 
@@ -71,6 +71,9 @@ def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     settings = pipeline.settings
     # profiles.yml and the as_of macro read these; the dbt subprocess inherits the environment.
     os.environ.update(settings.dbt_environment())
+    # The code the data tests' records of what they checked were made with (dbt_project/macros/
+    # tested_rows.sql): a change of code tests every row again once.
+    os.environ["VMO_CODE_VERSION"] = run_inputs.code_fingerprint()
     arguments = ["build", "--vars", json.dumps(settings.dbt_vars()), "--exclude-resource-type", "unit_test"]
     # One target folder per state folder, replaced by each run: dagster-dbt's default, a new
     # folder under dbt_project/target for every invocation, grows without end in unattended runs.

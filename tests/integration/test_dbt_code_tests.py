@@ -18,6 +18,7 @@ from pathlib import Path
 
 import duckdb
 
+from orchestration import run_inputs
 from orchestration.dbt import DBT_PROJECT_DIR, dbt_project
 
 
@@ -30,14 +31,14 @@ def _copy_of_the_work_database(demo, tmp_path) -> Path:
     return work
 
 
-def _dbt_test(demo, tmp_path, work: Path, selection: str) -> subprocess.CompletedProcess:
+def _dbt_test(demo, tmp_path, work: Path, selection: str, **environ: str) -> subprocess.CompletedProcess:
     dbt = os.path.join(os.path.dirname(sys.executable), "dbt")
     command = [dbt, "--no-use-colors", "test", "--select", selection]
     command += ["--vars", json.dumps(demo.settings.dbt_vars())]
     command += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
     command += ["--target-path", str(tmp_path / "target"), "--log-path", str(tmp_path / "logs")]
     environment = {**os.environ, **demo.settings.dbt_environment()}
-    environment.update(VMO_WORK_DB=str(work), VMO_DUCKDB_MEMORY_LIMIT="2GB")
+    environment.update(VMO_WORK_DB=str(work), VMO_DUCKDB_MEMORY_LIMIT="2GB", **environ)
     return subprocess.run(
         command,
         env=environment,
@@ -99,3 +100,69 @@ def test_every_column_built_is_the_one_documented(demo):
     for node in manifest["nodes"].values():
         if node["resource_type"] == "model":
             assert set(node["columns"]) == built[node["name"]], node["name"]
+
+
+# The uniqueness test of the kept track events, with its record of what it checked
+# (dbt_project/macros/tested_rows.sql).
+_MESSAGE_IDS_TEST = "test_name:unique_combination,int_track_events"
+
+
+def _compiled_message_ids_test(tmp_path) -> str:
+    (path,) = (tmp_path / "target" / "compiled").rglob("unique_combination_int_track_events_*.sql")
+    return path.read_text()
+
+
+def _add_a_copy_of_a_kept_event(work: Path, run_id: str | None) -> None:
+    """One kept track event again, as if `run_id` had added it (None: under its own run)."""
+    with duckdb.connect(str(work)) as connection:
+        connection.execute(
+            "INSERT INTO intermediate.int_track_events"
+            " SELECT * REPLACE (coalesce(?, _run_id) AS _run_id) FROM intermediate.int_track_events LIMIT 1",
+            [run_id],
+        )
+
+
+def test_a_uniqueness_test_looks_at_the_keys_added_since_it_passed_and_at_all_when_a_tested_run_moved(
+    demo, tmp_path
+):
+    code = run_inputs.code_fingerprint()
+    with duckdb.connect(str(demo.settings.work_db), read_only=True) as connection:
+        recorded = connection.execute(
+            "SELECT sum(row_count) FROM test_records.tested_runs WHERE test_key = ?",
+            [f"int_track_events(message_id)@{code}"],
+        ).fetchall()[0][0]
+        kept = connection.execute("SELECT count(*) FROM intermediate.int_track_events").fetchall()[0][0]
+    assert recorded == kept > 0  # the demo run's test passed and recorded every row it vouched for
+
+    # Nothing added since: the test looks for no key, and passes.
+    clean = _dbt_test(
+        demo, tmp_path, _copy_of_the_work_database(demo, tmp_path), _MESSAGE_IDS_TEST, VMO_CODE_VERSION=code
+    )
+    assert clean.returncode == 0, clean.stdout[-3000:]
+    assert "added._run_id in (null)" in _compiled_message_ids_test(tmp_path)
+
+    # A run adds a message already kept: its key is looked for against every row, and found.
+    work = _copy_of_the_work_database(demo, tmp_path)
+    _add_a_copy_of_a_kept_event(work, "a-later-run")
+    added = _dbt_test(demo, tmp_path, work, _MESSAGE_IDS_TEST, VMO_CODE_VERSION=code)
+    assert added.returncode == 1 and "FAIL 1" in added.stdout, added.stdout[-3000:]
+    assert "added._run_id in ('a-later-run')" in _compiled_message_ids_test(tmp_path)
+
+    # A tested run's rows moved (one duplicated under its own run): its record no longer holds,
+    # so every row is tested again, and the duplicate found.
+    work = _copy_of_the_work_database(demo, tmp_path)
+    _add_a_copy_of_a_kept_event(work, None)
+    moved = _dbt_test(demo, tmp_path, work, _MESSAGE_IDS_TEST, VMO_CODE_VERSION=code)
+    assert moved.returncode == 1 and "FAIL 1" in moved.stdout, moved.stdout[-3000:]
+    assert "exists" not in _compiled_message_ids_test(tmp_path)
+
+    # Other code: the record was made with the demo run's, so every row is tested.
+    other = _dbt_test(
+        demo,
+        tmp_path,
+        _copy_of_the_work_database(demo, tmp_path),
+        _MESSAGE_IDS_TEST,
+        VMO_CODE_VERSION="other",
+    )
+    assert other.returncode == 0, other.stdout[-3000:]
+    assert "exists" not in _compiled_message_ids_test(tmp_path)
