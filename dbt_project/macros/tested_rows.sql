@@ -11,7 +11,8 @@
   its table held of each ingest run (`added_by`, the column naming it). The next run's test
   trusts that record only if nothing it vouches for moved: each recorded run still holds
   exactly as many rows (a row of a tested run duplicated or dropped changes its count, and the
-  whole table is tested again); and only for the code it was made with (VMO_CODE_VERSION, the
+  whole table is tested again; one dropped and another duplicated in the same run would not,
+  the one case the count cannot tell); and only for the code it was made with (VMO_CODE_VERSION, the
   pipeline's code fingerprint: any change of code tests everything once). Without a record, on
   Spark, or outside the pipeline (no code version), the test reads every row as before.
 #}
