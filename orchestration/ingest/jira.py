@@ -14,7 +14,7 @@ import duckdb
 from orchestration.ingest.csv_files import TIMESTAMP_PATTERN
 from orchestration.ingest.json_files import stage_json_lines
 from orchestration.ingest.landing import RECORD_TEXT_LIMIT, UnreadableFile
-from orchestration.ingest.raw_store import RawWrite, stage_table
+from orchestration.ingest.raw_store import RawWrite, keep_accepted, stage_table
 from orchestration.warehouse import fetch_one
 
 SOURCE = "delivery/jira"
@@ -158,10 +158,7 @@ def _check_and_load(
         "SELECT trim(issue_key) AS issue_key, updated, issue, _file, _record, ? AS _run_id"
         " FROM checked_issues WHERE _verdict IS NULL"
     )
-    if raw is not None:
-        raw.write_part(connection, accepted, [run_id])
-    else:
-        connection.execute(f"INSERT INTO {stage_table('jira_issues')} {accepted}", [run_id])
+    keep_accepted(connection, "jira_issues", raw, accepted, [run_id])
     connection.execute(
         "INSERT INTO ingest.quarantine SELECT ?, ?, _file, _record, left(_text, ?),"
         " split_part(_verdict, '|', 1), 'record ' || _record || coalesce(' (' || issue_key"

@@ -188,6 +188,17 @@ def _literal(path: Path) -> str:
     return quote_literal(str(path))
 
 
+def keep_accepted(
+    connection: duckdb.DuckDBPyConnection, table: str, raw: RawWrite | None, rows: str, parameters: list
+) -> None:
+    """A loader's accepted records (`rows` selects the stage's columns, by name): a part of the
+    transaction's raw write, written at once, or the stage when the loader runs outside one."""
+    if raw is not None:
+        raw.write_part(connection, rows, parameters)
+    else:
+        connection.execute(f"INSERT INTO {stage_table(table)} {rows}", parameters)
+
+
 @dataclasses.dataclass(frozen=True)
 class RawTable:
     """A raw table an ingest run writes to."""
