@@ -8,6 +8,7 @@ from dashboards import charts, queries
 from dashboards.components import (
     csv_download,
     current_version,
+    entity_kpis_html,
     flow_section,
     initiative_grid_html,
     kpi_cards,
@@ -141,24 +142,16 @@ portfolio_values = scorecard_values(queries.entity_kpis(version, "portfolio", gr
 if portfolio_values.empty:
     st.info("No portfolio has KPI values in this period.")
 else:
-    names = queries.portfolios(version).set_index("portfolio_id")["portfolio_name"]
-    portfolio_values["portfolio"] = (
-        portfolio_values["entity_id"].map(names).fillna(portfolio_values["entity_id"])
+    names = queries.portfolios(version).set_index("portfolio_id")["portfolio_name"].to_dict()
+    st.caption(
+        "Each portfolio's KPIs in this period, coloured by status; hover a value for its target"
+        " and sample (* too few to rate). Open a portfolio by its name."
     )
-    portfolio_values["shown"] = [
-        format_value(v, u) for v, u in zip(portfolio_values["value"], portfolio_values["unit"], strict=True)
-    ]
-    shown = portfolio_values.pivot(index="portfolio", columns="kpi_name", values="shown").fillna("–")
-    status = portfolio_values.pivot(index="portfolio", columns="kpi_name", values="status")
-    styled = shown.style.apply(
-        lambda column: [
-            f"color: {RAG_COLOURS.get(s, '#000')}; font-weight: 600" for s in status[column.name]
-        ],
-        axis=0,
-    )
-    st.dataframe(styled, width="stretch")
+    st.html(entity_kpis_html(portfolio_values, names, "portfolios", shared_filters()))
     csv_download(
-        portfolio_values.drop(columns=["shown"]),
+        portfolio_values.assign(
+            portfolio=portfolio_values["entity_id"].map(names).fillna(portfolio_values["entity_id"])
+        ),
         "portfolio KPIs",
         file_name=f"portfolio-kpis-{format_period(period, grain)}.csv",
     )

@@ -125,3 +125,46 @@ def test_the_initiative_grid_is_shown_fifty_to_a_page_chosen_in_the_url():
     assert app.text[0].value == "INI-101..INI-120 (20)"
     app.selectbox[0].set_value("2").run()
     assert app.text[0].value == "INI-051..INI-100 (50)"
+
+
+def test_the_portfolio_table_rates_only_what_has_sample_enough_and_links_each_portfolio():
+    import pandas as pd
+
+    from dashboards.components import entity_kpis_html
+    from dashboards.formatting import RAG_COLOURS
+
+    def value(entity, kpi_id, name, value, unit, status, target, n, needed):
+        return dict(
+            entity_id=entity,
+            kpi_id=kpi_id,
+            kpi_name=name,
+            value=value,
+            unit=unit,
+            status=status,
+            target=target,
+            sample_size=n,
+            min_sample_size=needed,
+            sample_item="incident",
+        )
+
+    values = pd.DataFrame(
+        [
+            value("F1", "mttr", "Time to restore", 0.5, "days", "red", 1 / 24, 12, 5),
+            value("F1", "cfr", "Change failure rate", 0.2, "ratio", "green", 0.25, 40, 20),
+            # 3 incidents where 5 are needed: shown, greyed and starred, never coloured red.
+            value("F2", "mttr", "Time to restore", 2.0, "days", "red", 1 / 24, 3, 5),
+        ]
+    )
+    names = {"F1": "Payments", "F2": "Trust <b>& Safety</b>"}
+    html = entity_kpis_html.__wrapped__(values, names, "portfolios", {"grain": "month"})
+    head, f1, f2 = html.split("<tr>")[1:]
+    # Columns by KPI name, rows by portfolio name (landed names escaped, each linking to its page).
+    assert head.index("Change failure rate") < head.index("Time to restore")
+    assert 'href="portfolios?grain=month&amp;portfolio=F1"' in f1 and "Payments" in f1
+    assert "Trust &lt;b&gt;&amp; Safety&lt;/b&gt;" in f2 and "<b>" not in f2
+    assert f'color:{RAG_COLOURS["green"]}" title="Change failure rate: 20.0% · GREEN · target 25.0%' in f1
+    assert f"color:{RAG_COLOURS['red']}" in f1 and ">12.0 hours</td>" in f1
+    assert f"color:{RAG_COLOURS['unrated']}" in f2 and RAG_COLOURS["red"] not in f2
+    assert ">2.0 days*</td>" in f2 and "n = 3 incidents · too few to rate (5 needed)" in f2
+    # F2 has no change failure rate: a dash, not a blank or a zero.
+    assert '<td class="muted">–</td>' in f2
