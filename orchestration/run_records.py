@@ -95,27 +95,26 @@ def sync_ingest_records(settings: Settings, work: duckdb.DuckDBPyConnection) -> 
     The working database is written first, in the same transaction as the raw rows; a run
     killed before this copy is made whole by the next run's. Returns the files copied.
     """
-    with ops_connection(settings) as ops:
+    with ops_connection(settings) as ops:  # one connection: each step of a run syncs
         known = set(ops.execute("SELECT source, file, sha256 FROM ops.landed_files").fetchall())
-    landed = [
-        row
-        for row in work.execute(
-            "SELECT source, file, sha256, rows_loaded, rows_quarantined, run_id, landed_at,"
-            " duplicate_of FROM ingest.landed_files ORDER BY landed_at"
+        landed = [
+            row
+            for row in work.execute(
+                "SELECT source, file, sha256, rows_loaded, rows_quarantined, run_id, landed_at,"
+                " duplicate_of FROM ingest.landed_files ORDER BY landed_at"
+            ).fetchall()
+            if row[:3] not in known
+        ]
+        if not landed:
+            return 0
+        files = sorted({(row[5], row[0], row[1]) for row in landed})
+        quarantined = work.execute(
+            "SELECT q.run_id, q.source, q.file, q.record, q.reason_code, q.detail, q.record_number"
+            " FROM ingest.quarantine AS q"
+            " JOIN (SELECT unnest(?::VARCHAR[]) AS run_id, unnest(?::VARCHAR[]) AS source,"
+            "       unnest(?::VARCHAR[]) AS file) AS f USING (run_id, source, file)",
+            [[f[0] for f in files], [f[1] for f in files], [f[2] for f in files]],
         ).fetchall()
-        if row[:3] not in known
-    ]
-    if not landed:
-        return 0
-    files = sorted({(row[5], row[0], row[1]) for row in landed})
-    quarantined = work.execute(
-        "SELECT q.run_id, q.source, q.file, q.record, q.reason_code, q.detail, q.record_number"
-        " FROM ingest.quarantine AS q"
-        " JOIN (SELECT unnest(?::VARCHAR[]) AS run_id, unnest(?::VARCHAR[]) AS source,"
-        "       unnest(?::VARCHAR[]) AS file) AS f USING (run_id, source, file)",
-        [[f[0] for f in files], [f[1] for f in files], [f[2] for f in files]],
-    ).fetchall()
-    with ops_connection(settings) as ops:
         ops.execute("BEGIN TRANSACTION")
         ops.executemany("INSERT INTO ops.landed_files VALUES (?, ?, ?, ?, ?, ?, ?, ?)", landed)
         if quarantined:

@@ -14,11 +14,12 @@ from orchestration.warehouse import work_connection
 INGEST_GROUP = "ingest"
 
 
-def _ingest(pipeline: PipelineResource, step: Callable) -> list[FileResult]:
+def _ingest(pipeline: PipelineResource, step: Callable, tables: list[str]) -> list[FileResult]:
+    """One ingest step on the working database: `step` loads its folder into its raw `tables`."""
     settings = pipeline.settings
     check_landing_folder(settings.landing_dir)
     with work_connection(settings) as connection:
-        sources.create_raw_tables(connection, settings.raw_dir)
+        sources.create_raw_tables(connection, settings.raw_dir, tables)
         results = step(connection, settings, pipeline.run_id)
         run_records.sync_ingest_records(settings, connection)
     for result in results:
@@ -52,7 +53,9 @@ def _csv_folder_asset(folder: str) -> dg.AssetsDefinition:
     )
     def _asset(pipeline: PipelineResource):
         results = _ingest(
-            pipeline, lambda conn, settings, run_id: sources.ingest_csv_folder(conn, settings, run_id, folder)
+            pipeline,
+            lambda conn, settings, run_id: sources.ingest_csv_folder(conn, settings, run_id, folder),
+            [c.table for c in contracts],
         )
         for contract in contracts:
             mine = [r for r in results if r.source == contract.source]
@@ -65,13 +68,15 @@ def _csv_folder_asset(folder: str) -> dg.AssetsDefinition:
 @dg.asset(key=["raw", "jira_issues"], group_name=INGEST_GROUP)
 def ingest_jira(pipeline: PipelineResource) -> dg.MaterializeResult:
     """delivery/jira/ search responses and JSON Lines -> raw.jira_issues."""
-    return dg.MaterializeResult(metadata=_metadata(_ingest(pipeline, sources.ingest_jira)))
+    return dg.MaterializeResult(metadata=_metadata(_ingest(pipeline, sources.ingest_jira, ["jira_issues"])))
 
 
 @dg.asset(key=["raw", "product_events"], group_name=INGEST_GROUP)
 def ingest_events(pipeline: PipelineResource) -> dg.MaterializeResult:
     """product/events/ Segment calls (JSON Lines, gzip, Parquet) -> raw.product_events."""
-    return dg.MaterializeResult(metadata=_metadata(_ingest(pipeline, sources.ingest_events)))
+    return dg.MaterializeResult(
+        metadata=_metadata(_ingest(pipeline, sources.ingest_events, ["product_events"]))
+    )
 
 
 INGEST_ASSETS = [*(_csv_folder_asset(folder) for folder in CSV_FOLDERS), ingest_jira, ingest_events]

@@ -33,6 +33,7 @@ import contextlib
 import dataclasses
 import os
 import uuid
+from collections.abc import Collection
 from pathlib import Path
 
 import duckdb
@@ -66,9 +67,12 @@ def stage_table(table: str) -> str:
     return f"temp.{q(STAGE_PREFIX + table)}"
 
 
-def open_raw_tables(connection: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
-    """Every raw table ready to read and write: its folder and schema part, its view, and the
-    parts no ledger row names (left by a killed run) deleted. The stage tables must exist."""
+def open_raw_tables(
+    connection: duckdb.DuckDBPyConnection, raw_dir: Path, tables: Collection[str] | None = None
+) -> None:
+    """Every raw table (or those of `tables`) ready to read and write: its folder and schema part,
+    its view, and the parts no ledger row names (left by a killed run) deleted. The stage tables
+    must exist."""
     connection.execute(PARTS_DDL)
     connection.execute(f"DROP SCHEMA IF EXISTS {OLD_STAGE_SCHEMA} CASCADE")
     staging = raw_dir / STAGING_FOLDER
@@ -76,15 +80,16 @@ def open_raw_tables(connection: duckdb.DuckDBPyConnection, raw_dir: Path) -> Non
     _claim(connection, raw_dir)
     for leftover in staging.iterdir():
         leftover.unlink()  # a part a killed run was writing
-    tables = [
+    opened = [
         row[0].removeprefix(STAGE_PREFIX)
         for row in connection.execute(
             "SELECT table_name FROM duckdb_tables() WHERE temporary AND starts_with(table_name, ?)"
             " ORDER BY ALL",
             [STAGE_PREFIX],
         ).fetchall()
+        if tables is None or row[0].removeprefix(STAGE_PREFIX) in tables
     ]
-    for table in tables:
+    for table in opened:
         folder = raw_dir / table
         folder.mkdir(exist_ok=True)
         if not (folder / SCHEMA_PART).exists():

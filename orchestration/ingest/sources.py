@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
 import duckdb
@@ -26,16 +26,20 @@ from orchestration.settings import Settings
 INGESTED_FOLDERS = [*CSV_FOLDERS, jira.FOLDER, events.FOLDER]
 
 
-def create_raw_tables(connection: duckdb.DuckDBPyConnection, raw_dir: Path) -> None:
+def create_raw_tables(
+    connection: duckdb.DuckDBPyConnection, raw_dir: Path, tables: Collection[str] | None = None
+) -> None:
     """Every raw table exists from the first run on, so dbt compiles whatever has landed: its
-    staging table, its Parquet folder and its view (orchestration/ingest/raw_store.py)."""
+    staging table, its Parquet folder and its view (orchestration/ingest/raw_store.py). An
+    ingest step opens only the tables it writes (`tables`): each step of a run opening all
+    eighteen, sweeping their folders, was a second of every daily run at L."""
     ensure_ledger(connection)
     for contracts in CSV_FOLDERS.values():
         for contract in contracts:
             connection.execute(stage_table_ddl(contract))
     connection.execute(jira.STAGE_DDL)
     connection.execute(events.STAGE_DDL)
-    raw_store.open_raw_tables(connection, raw_dir)
+    raw_store.open_raw_tables(connection, raw_dir, tables)
 
 
 def ingest_csv_folder(connection, settings: Settings, run_id: str, folder: str) -> list[FileResult]:
