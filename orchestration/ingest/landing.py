@@ -20,6 +20,8 @@ is never opened: it is quarantined as refused, and the rest of the folder loads.
 
 from __future__ import annotations
 
+import collections
+import concurrent.futures
 import dataclasses
 import hashlib
 import os
@@ -239,32 +241,103 @@ def load_new_files(
             results.extend(_load_batch(connection, run_id, source, batch, load_one, load_batch, raw_table))
             batch.clear()
 
-    for path in files:
-        if not path.resolve().is_relative_to(root):
-            results += _refuse(connection, run_id, source, path)
-            continue
-        try:
-            before = _identity(path)
-            if (str(path), *before) in unchanged:
-                continue  # landed before and untouched since
-            digest = sha256_of(path)
-            pending = _Pending(path, before, digest)
-            if (
-                load_batch is not None
-                and batchable(path)
-                and already_landed(connection, source, digest) is None
-                and all(other.digest != digest for other in batch)
-            ):
-                batch.append(pending)
-                if len(batch) >= BATCH_FILES or sum(_batch_bytes(p) for p in batch) >= BATCH_BYTES:
-                    flush()
-                continue
-            flush()  # the ledger must hold the batch before this file's bytes are looked up
-            results += _load_file(connection, run_id, source, pending, load_one, raw_table)
-        except (FileMoved, FileNotFoundError):
-            results.append(_skipped(source, path))
+    files = list(files)
+    inside = {path for path in files if path.resolve().is_relative_to(root)}
+    new = [path for path in files if path in inside and not _untouched(path, unchanged)]
+    with _HashedAhead(new) as hashed:
+        for path in files:
+            if path not in hashed:
+                if path not in inside:
+                    results += _refuse(connection, run_id, source, path)
+                continue  # (inside) landed before and untouched since
+            try:
+                pending = hashed.take(path)
+                if (
+                    load_batch is not None
+                    and batchable(path)
+                    and already_landed(connection, source, pending.digest) is None
+                    and all(other.digest != pending.digest for other in batch)
+                ):
+                    batch.append(pending)
+                    if len(batch) >= BATCH_FILES or sum(_batch_bytes(p) for p in batch) >= BATCH_BYTES:
+                        flush()
+                    continue
+                flush()  # the ledger must hold the batch before this file's bytes are looked up
+                results += _load_file(connection, run_id, source, pending, load_one, raw_table)
+            except (FileMoved, FileNotFoundError):
+                results.append(_skipped(source, path))
     flush()
     return results
+
+
+def _untouched(path: Path, unchanged: set[tuple[str, int, int, int]]) -> bool:
+    """Landed before under this path, and its identity the same since (make's quick check)."""
+    try:
+        return (str(path), *_identity(path)) in unchanged
+    except FileNotFoundError:
+        return False  # vanished: taking it finds out, and leaves it for the next run
+
+
+# How far ahead of the loading the files are hashed, in bytes: enough to keep the hashing thread
+# busy while a batch loads, without reading the whole landing folder into the page cache first.
+HASH_AHEAD_BYTES = 4 * BATCH_BYTES
+
+
+class _HashedAhead:
+    """Each file's identity and sha256, computed in name order by one thread ahead of the loading
+    (hashlib and DuckDB both let go of the interpreter while they work): hashing in the loop was
+    a sixteenth of the events ingest at L. The identity is taken before the file's bytes are
+    hashed, as in the loop, so a file rewritten after it is still found moved."""
+
+    def __init__(self, paths: list[Path]):
+        self._waiting = collections.deque(paths)
+        self._wanted = set(paths)
+        self._ahead: dict[Path, tuple[concurrent.futures.Future, int]] = {}
+        self._ahead_bytes = 0
+        self._pool = concurrent.futures.ThreadPoolExecutor(1, thread_name_prefix="vmo-hash")
+
+    def __enter__(self) -> _HashedAhead:
+        self._top_up()
+        return self
+
+    def __exit__(self, *_) -> None:
+        self._pool.shutdown(wait=True, cancel_futures=True)
+
+    def __contains__(self, path: Path) -> bool:
+        return path in self._wanted
+
+    def take(self, path: Path) -> _Pending:
+        """The file's hash (raises FileNotFoundError when it vanished); files are taken in order."""
+        while path not in self._ahead:
+            self._submit()
+        future, size = self._ahead.pop(path)
+        self._ahead_bytes -= size
+        try:
+            return future.result()
+        finally:
+            self._top_up()
+
+    def _top_up(self) -> None:
+        while self._waiting and (not self._ahead or self._ahead_bytes < HASH_AHEAD_BYTES):
+            self._submit()
+
+    def _submit(self) -> None:
+        path = self._waiting.popleft()
+        size = _size(path)
+        self._ahead[path] = (self._pool.submit(_hashed, path), size)
+        self._ahead_bytes += size
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        return 0
+
+
+def _hashed(path: Path) -> _Pending:
+    before = _identity(path)  # FileNotFoundError when it vanished
+    return _Pending(path, before, sha256_of(path))
 
 
 def _batch_bytes(pending: _Pending) -> int:

@@ -91,3 +91,27 @@ def test_untouched_files_are_not_read_again_and_rewritten_ones_replace_their_ver
     assert ingest.run() == []
     assert ingest.hashed == []
     assert ingest.message_ids() == ["m-1", "m-2", "m-3", "m-4"]
+
+
+def test_files_are_hashed_in_order_a_bounded_way_ahead_of_their_loading(tmp_path, monkeypatch):
+    """The hashing thread runs ahead of the loading by at most HASH_AHEAD_BYTES (at least one file):
+    a file not yet reached can still vanish, and is then found vanished when its turn comes."""
+    import hashlib
+    import time
+
+    monkeypatch.setattr(landing, "HASH_AHEAD_BYTES", 1)  # one file ahead at a time
+    paths = []
+    for number in range(4):
+        path = tmp_path / f"{number}.jsonl"
+        path.write_text(f"line {number}\n")
+        paths.append(path)
+    with landing._HashedAhead(paths) as hashed:
+        first = hashed.take(paths[0])
+        assert first.digest == hashlib.sha256(b"line 0\n").hexdigest()
+        assert first.before[1] == len("line 0\n")
+        time.sleep(0.3)  # a hasher not held back would have reached the third file by now
+        paths[2].unlink()  # while the second is hashed, the third is not yet
+        assert hashed.take(paths[1]).digest == hashlib.sha256(b"line 1\n").hexdigest()
+        with pytest.raises(FileNotFoundError):
+            hashed.take(paths[2])
+        assert hashed.take(paths[3]).path == paths[3]
