@@ -115,3 +115,44 @@ def test_files_are_hashed_in_order_a_bounded_way_ahead_of_their_loading(tmp_path
         with pytest.raises(FileNotFoundError):
             hashed.take(paths[2])
         assert hashed.take(paths[3]).path == paths[3]
+
+
+def test_a_copy_of_landed_bytes_is_recorded_as_a_copy_in_the_batch_after_and_the_run_after(
+    tmp_path, monkeypatch
+):
+    """The ledger's digests are read once and again after each load: a copy of a file loaded by an
+    earlier batch of the same run, or by an earlier run, is recorded as its copy, loaded never."""
+    monkeypatch.setattr(landing, "BATCH_FILES", 2)
+    root = tmp_path / "landing"
+    folder = root / "product/events"
+    write_jsonl(folder / "a.jsonl", [_event(1), _event(2)])
+    write_jsonl(folder / "b.jsonl", [_event(3)])
+    (folder / "c.jsonl").write_bytes((folder / "a.jsonl").read_bytes())  # the batch after a's
+    connection = duckdb.connect()
+    raw = RawTable(tmp_path / "raw", "product_events", "run")
+    sources.create_raw_tables(connection, raw.raw_dir)
+
+    def run(run_id: str) -> list[tuple[str, int, str | None]]:
+        files = landing.landed_files(root, events.FOLDER, events.SUFFIXES)
+        results = landing.load_new_files(
+            connection,
+            run_id,
+            events.SOURCE,
+            files,
+            lambda conn, path, raw_write: events.load_events_file(conn, path, run_id, raw_write),
+            root,
+            RawTable(raw.raw_dir, "product_events", run_id),
+            load_batch=lambda conn, paths, raw_write: events.load_events_files(
+                conn, paths, run_id, raw_write
+            ),
+            batchable=lambda path: True,
+        )
+        return [(r.file.name, r.rows_loaded, r.duplicate_of and Path(r.duplicate_of).name) for r in results]
+
+    assert run("run-1") == [("a.jsonl", 2, None), ("b.jsonl", 1, None), ("c.jsonl", 2, "a.jsonl")]
+    (folder / "d.jsonl").write_bytes((folder / "b.jsonl").read_bytes())
+    assert run("run-2") == [("d.jsonl", 1, "b.jsonl")]
+    rows = connection.execute(
+        "SELECT count(*), count(DISTINCT message_id) FROM raw.product_events"
+    ).fetchall()
+    assert rows == [(3, 3)]
