@@ -95,7 +95,7 @@ def sync_ingest_records(settings: Settings, work: duckdb.DuckDBPyConnection) -> 
     The working database is written first, in the same transaction as the raw rows; a run
     killed before this copy is made whole by the next run's. Returns the files copied.
     """
-    with ops_connection(settings) as ops:  # one connection: each step of a run syncs
+    with ops_connection(settings) as ops:  # one opening for the read and the write: every ingest step syncs
         known = set(ops.execute("SELECT source, file, sha256 FROM ops.landed_files").fetchall())
         landed = [
             row

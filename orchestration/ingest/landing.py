@@ -311,9 +311,9 @@ HASH_AHEAD_BYTES = 4 * BATCH_BYTES
 
 class _HashedAhead:
     """Each file's identity and sha256, computed in name order by one thread ahead of the loading
-    (hashlib and DuckDB both let go of the interpreter while they work): hashing in the loop was
-    a sixteenth of the events ingest at L. The identity is taken before the file's bytes are
-    hashed, as in the loop, so a file rewritten after it is still found moved."""
+    (hashlib and DuckDB both let go of the interpreter while they work): hashed in the loading
+    loop, they were a sixteenth of the events ingest at L. Each identity is still taken before the
+    file's bytes are hashed, so a file rewritten after it is found moved when it is loaded."""
 
     def __init__(self, paths: list[Path]):
         self._waiting = collections.deque(paths)
