@@ -102,14 +102,21 @@ def test_every_column_built_is_the_one_documented(demo):
             assert set(node["columns"]) == built[node["name"]], node["name"]
 
 
-# The uniqueness test of the kept track events, with its record of what it checked
-# (dbt_project/macros/tested_rows.sql).
+# The uniqueness tests with their record of what they checked (dbt_project/macros/tested_rows.sql):
+# the kept track events' (a part is an ingest run) and the daily product usage's (a part is a day).
 _MESSAGE_IDS_TEST = "test_name:unique_combination,int_track_events"
+_PRODUCT_DAYS_TEST = "test_name:unique_combination,fct_product_usage_daily"
 
 
-def _compiled_message_ids_test(tmp_path) -> str:
-    (path,) = (tmp_path / "target" / "compiled").rglob("unique_combination_int_track_events_*.sql")
-    return path.read_text()
+def _compiled_test(tmp_path, model: str) -> str:
+    """The SQL of the one uniqueness test of `model` the last `dbt test` compiled (dbt shortens
+    a long test's file name, so it is found by what it reads)."""
+    (text,) = [
+        text
+        for path in (tmp_path / "target" / "compiled").rglob("unique_combination_*.sql")
+        if f'"{model}"' in (text := path.read_text())
+    ]
+    return text
 
 
 def _add_a_copy_of_a_kept_event(work: Path, run_id: str | None) -> None:
@@ -122,16 +129,17 @@ def _add_a_copy_of_a_kept_event(work: Path, run_id: str | None) -> None:
         )
 
 
-def test_a_uniqueness_test_looks_at_the_keys_added_since_it_passed_and_at_all_when_a_tested_run_moved(
-    demo, tmp_path
-):
+def test_a_uniqueness_test_looks_at_the_keys_of_the_runs_added_or_moved_since_it_passed(demo, tmp_path):
     code = run_inputs.code_fingerprint()
     with duckdb.connect(str(demo.settings.work_db), read_only=True) as connection:
         recorded = connection.execute(
-            "SELECT sum(row_count) FROM test_records.tested_runs WHERE test_key = ?",
+            "SELECT sum(row_count) FROM test_records.tested_parts WHERE test_key = ?",
             [f"int_track_events(message_id)@{code}"],
         ).fetchall()[0][0]
         kept = connection.execute("SELECT count(*) FROM intermediate.int_track_events").fetchall()[0][0]
+        (demo_run,) = connection.execute(
+            "SELECT DISTINCT _run_id FROM intermediate.int_track_events"
+        ).fetchall()[0]
     assert recorded == kept > 0  # the demo run's test passed and recorded every row it vouched for
 
     # Nothing added since: the test looks for no key, and passes.
@@ -139,22 +147,22 @@ def test_a_uniqueness_test_looks_at_the_keys_added_since_it_passed_and_at_all_wh
         demo, tmp_path, _copy_of_the_work_database(demo, tmp_path), _MESSAGE_IDS_TEST, VMO_CODE_VERSION=code
     )
     assert clean.returncode == 0, clean.stdout[-3000:]
-    assert "added._run_id in (null)" in _compiled_message_ids_test(tmp_path)
+    assert "changed._run_id in (null)" in _compiled_test(tmp_path, "int_track_events")
 
     # A run adds a message already kept: its key is looked for against every row, and found.
     work = _copy_of_the_work_database(demo, tmp_path)
     _add_a_copy_of_a_kept_event(work, "a-later-run")
     added = _dbt_test(demo, tmp_path, work, _MESSAGE_IDS_TEST, VMO_CODE_VERSION=code)
     assert added.returncode == 1 and "FAIL 1" in added.stdout, added.stdout[-3000:]
-    assert "added._run_id in ('a-later-run')" in _compiled_message_ids_test(tmp_path)
+    assert "changed._run_id in ('a-later-run')" in _compiled_test(tmp_path, "int_track_events")
 
-    # A tested run's rows moved (one duplicated under its own run): its record no longer holds,
-    # so every row is tested again, and the duplicate found.
+    # A tested run's rows moved (one duplicated under its own run): it holds another count than
+    # its record, so its keys are looked for again, and the duplicate found.
     work = _copy_of_the_work_database(demo, tmp_path)
     _add_a_copy_of_a_kept_event(work, None)
     moved = _dbt_test(demo, tmp_path, work, _MESSAGE_IDS_TEST, VMO_CODE_VERSION=code)
     assert moved.returncode == 1 and "FAIL 1" in moved.stdout, moved.stdout[-3000:]
-    assert "exists" not in _compiled_message_ids_test(tmp_path)
+    assert f"changed._run_id in ('{demo_run}')" in _compiled_test(tmp_path, "int_track_events")
 
     # Other code: the record was made with the demo run's, so every row is tested.
     other = _dbt_test(
@@ -165,4 +173,31 @@ def test_a_uniqueness_test_looks_at_the_keys_added_since_it_passed_and_at_all_wh
         VMO_CODE_VERSION="other",
     )
     assert other.returncode == 0, other.stdout[-3000:]
-    assert "exists" not in _compiled_message_ids_test(tmp_path)
+    assert "exists" not in _compiled_test(tmp_path, "int_track_events")
+
+
+def test_the_daily_usage_uniqueness_test_looks_only_at_the_days_rebuilt_since_it_passed(demo, tmp_path):
+    code = run_inputs.code_fingerprint()
+    # Nothing rebuilt since the demo run: no day is looked at.
+    clean = _dbt_test(
+        demo, tmp_path, _copy_of_the_work_database(demo, tmp_path), _PRODUCT_DAYS_TEST, VMO_CODE_VERSION=code
+    )
+    assert clean.returncode == 0, clean.stdout[-3000:]
+    assert "changed.activity_date in (null)" in _compiled_test(tmp_path, "fct_product_usage_daily")
+
+    # A day rebuilt wrongly, holding one user's row twice: that day alone is looked at, and the
+    # duplicate found.
+    work = _copy_of_the_work_database(demo, tmp_path)
+    with duckdb.connect(str(work)) as connection:
+        (day,) = connection.execute(
+            "SELECT max(activity_date) FROM analytics.fct_product_usage_daily"
+        ).fetchall()[0]
+        connection.execute(
+            "INSERT INTO analytics.fct_product_usage_daily"
+            " SELECT * FROM analytics.fct_product_usage_daily WHERE activity_date = ? LIMIT 1",
+            [day],
+        )
+    rebuilt = _dbt_test(demo, tmp_path, work, _PRODUCT_DAYS_TEST, VMO_CODE_VERSION=code)
+    assert rebuilt.returncode == 1 and "FAIL 1" in rebuilt.stdout, rebuilt.stdout[-3000:]
+    compiled = _compiled_test(tmp_path, "fct_product_usage_daily")
+    assert f"changed.activity_date in ('{day.isoformat()}')" in compiled
