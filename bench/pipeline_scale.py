@@ -12,7 +12,7 @@
    runs again with as_of one day later; then once more with nothing new;
 5. the dashboard pages on the published warehouse (bench/dashboard_pages.py).
 
-Prints the results and writes bench/results/pipeline-<scale>.md, then rebuilds bench/RESULTS.md
+Prints the results and writes bench/results/pipeline-<scale>.json, then rebuilds bench/RESULTS.md
 from every scale's results. Timings are measured here, never asserted in tests (machines are
 noisy); tests run this command at a tiny scale so that it cannot rot.
 """

@@ -109,7 +109,7 @@ def publish_warehouse(settings: Settings, run_id: str) -> dict[str, int]:
 )
 def published_warehouse(pipeline: PipelineResource) -> dg.MaterializeResult:
     """The warehouse analysts and the dashboard read, swapped in only after every blocking check
-    of the run has passed (the checks on analytics/kpi_values are blocking)."""
+    of the run has passed (orchestration/quality.py: the raw tables' suites and the marts')."""
     settings = pipeline.settings
     rows = publish_warehouse(settings, pipeline.run_id)
     kpi_rows = rows.get("analytics.kpi_values", 0)

@@ -8,7 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import queries
-from dashboards.components import current_version, kpi_cards, portfolio_product_filters, url_choice
+from dashboards.components import (
+    csv_download,
+    current_version,
+    kpi_cards,
+    portfolio_product_filters,
+    url_choice,
+)
 from dashboards.formatting import format_period, format_value, is_missing
 
 st.title("Objectives and key results")
@@ -53,6 +59,8 @@ else:
 
 if portfolio:
     in_quarter = in_quarter[in_quarter["portfolio_id"] == portfolio]
+if in_quarter.empty:
+    st.info(f"No objective of portfolio {portfolio} has key results in {quarter}.")
 
 
 def progress_bar(progress) -> str:
@@ -104,4 +112,29 @@ for objective_id, results in in_quarter.groupby("objective_id", sort=False):
         "<th>Start → target</th><th>Measured by, latest value</th><th>Progress</th></tr></thead><tbody>"
         + "".join(rows)
         + "</tbody></table>"
+    )
+
+# The key results above as one table, for a spreadsheet: raw values, progress as a share (0-1).
+if not in_quarter.empty:
+    csv_download(
+        in_quarter[
+            [
+                "objective_id",
+                "objective",
+                "portfolio_id",
+                "owner",
+                "key_result_id",
+                "key_result",
+                "start_value",
+                "target_value",
+                "current_value",
+                "kpi_id",
+                "entity_type",
+                "entity_id",
+                "kpi_value",
+                "kpi_period_start",
+                "progress",
+            ]
+        ],
+        f"key results {quarter}",
     )

@@ -164,3 +164,36 @@ def test_pages_read_a_newly_published_warehouse(demo, tmp_path, monkeypatch):
     after = _page("overview")
     assert "987,654" in _text(after)
     assert "987,654" not in before
+
+
+def test_objectives_offers_the_key_results_it_shows_as_csv(published, monkeypatch):
+    """The download holds the quarter's key results the page lists, one row each, with the
+    progress the page draws (as a share: 0.43478 for "43%")."""
+    import io
+
+    import pandas as pd
+    import streamlit
+
+    offered: dict[str, str] = {}
+    monkeypatch.setattr(streamlit, "download_button", lambda label, data, **_: offered.update({label: data}))
+    (quarter,) = query(
+        published.settings.warehouse, "SELECT max(period_label) FROM analytics.dim_objectives"
+    )[0]
+    app = _page("objectives", quarter=quarter)
+    shown = {
+        key: percent
+        for block in app.html
+        for key, percent in re.findall(
+            r'data-key-result="([^"]+)".*?data-column=\'progress\'>'
+            r"(?:.*?</span></span> (\d+)%|<span[^>]*>not measurable)",
+            block.value,
+        )
+    }
+    assert len(shown) >= 3
+    csv = pd.read_csv(io.StringIO(offered[f"Download key results {quarter} (CSV)"]))
+    assert sorted(csv["key_result_id"]) == sorted(shown)
+    for row in csv.itertuples():
+        if shown[row.key_result_id]:
+            assert f"{max(0.0, min(1.0, row.progress)) * 100:.0f}" == shown[row.key_result_id]
+        else:
+            assert pd.isna(row.progress)
