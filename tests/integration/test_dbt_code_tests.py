@@ -119,14 +119,17 @@ def _compiled_test(tmp_path, model: str) -> str:
     return text
 
 
-def _add_a_copy_of_a_kept_event(work: Path, run_id: str | None) -> None:
-    """One kept track event again, as if `run_id` had added it (None: under its own run)."""
+def _add_a_copy_of_a_kept_event(work: Path, run_id: str | None) -> str:
+    """One kept track event again, as if `run_id` had added it (None: under its own run); the run
+    it is filed under."""
     with duckdb.connect(str(work)) as connection:
-        connection.execute(
+        (added_by,) = connection.execute(
             "INSERT INTO intermediate.int_track_events"
-            " SELECT * REPLACE (coalesce(?, _run_id) AS _run_id) FROM intermediate.int_track_events LIMIT 1",
+            " SELECT * REPLACE (coalesce(?, _run_id) AS _run_id) FROM intermediate.int_track_events"
+            " ORDER BY message_id LIMIT 1 RETURNING _run_id",
             [run_id],
-        )
+        ).fetchall()[0]
+    return added_by
 
 
 def test_a_uniqueness_test_looks_at_the_keys_of_the_runs_added_or_moved_since_it_passed(demo, tmp_path):
@@ -137,9 +140,6 @@ def test_a_uniqueness_test_looks_at_the_keys_of_the_runs_added_or_moved_since_it
             [f"int_track_events(message_id)@{code}"],
         ).fetchall()[0][0]
         kept = connection.execute("SELECT count(*) FROM intermediate.int_track_events").fetchall()[0][0]
-        (demo_run,) = connection.execute(
-            "SELECT DISTINCT _run_id FROM intermediate.int_track_events"
-        ).fetchall()[0]
     assert recorded == kept > 0  # the demo run's test passed and recorded every row it vouched for
 
     # Nothing added since: the test looks for no key, and passes.
@@ -155,14 +155,18 @@ def test_a_uniqueness_test_looks_at_the_keys_of_the_runs_added_or_moved_since_it
     added = _dbt_test(demo, tmp_path, work, _MESSAGE_IDS_TEST, VMO_CODE_VERSION=code)
     assert added.returncode == 1 and "FAIL 1" in added.stdout, added.stdout[-3000:]
     assert "changed._run_id in ('a-later-run')" in _compiled_test(tmp_path, "int_track_events")
+    # A failed test leaves the record as it was: the next run looks at the same run again.
+    again = _dbt_test(demo, tmp_path, work, _MESSAGE_IDS_TEST, VMO_CODE_VERSION=code)
+    assert again.returncode == 1 and "FAIL 1" in again.stdout, again.stdout[-3000:]
+    assert "changed._run_id in ('a-later-run')" in _compiled_test(tmp_path, "int_track_events")
 
     # A tested run's rows moved (one duplicated under its own run): it holds another count than
     # its record, so its keys are looked for again, and the duplicate found.
     work = _copy_of_the_work_database(demo, tmp_path)
-    _add_a_copy_of_a_kept_event(work, None)
+    moved_run = _add_a_copy_of_a_kept_event(work, None)
     moved = _dbt_test(demo, tmp_path, work, _MESSAGE_IDS_TEST, VMO_CODE_VERSION=code)
     assert moved.returncode == 1 and "FAIL 1" in moved.stdout, moved.stdout[-3000:]
-    assert f"changed._run_id in ('{demo_run}')" in _compiled_test(tmp_path, "int_track_events")
+    assert f"changed._run_id in ('{moved_run}')" in _compiled_test(tmp_path, "int_track_events")
 
     # Other code: the record was made with the demo run's, so every row is tested.
     other = _dbt_test(
@@ -176,28 +180,61 @@ def test_a_uniqueness_test_looks_at_the_keys_of_the_runs_added_or_moved_since_it
     assert "exists" not in _compiled_test(tmp_path, "int_track_events")
 
 
-def test_the_daily_usage_uniqueness_test_looks_only_at_the_days_rebuilt_since_it_passed(demo, tmp_path):
+def test_the_daily_usage_uniqueness_test_looks_only_at_the_days_whose_rows_changed(demo, tmp_path):
+    """The day is a column of the key, so only the changed days' rows are read; a day is looked
+    at when its rows' count or their keys changed since the test passed, and once it passes, the
+    record vouches for it."""
     code = run_inputs.code_fingerprint()
+    model = "fct_product_usage_daily"
     # Nothing rebuilt since the demo run: no day is looked at.
     clean = _dbt_test(
         demo, tmp_path, _copy_of_the_work_database(demo, tmp_path), _PRODUCT_DAYS_TEST, VMO_CODE_VERSION=code
     )
     assert clean.returncode == 0, clean.stdout[-3000:]
-    assert "changed.activity_date in (null)" in _compiled_test(tmp_path, "fct_product_usage_daily")
+    assert "tested.activity_date in (null)" in _compiled_test(tmp_path, model)
 
     # A day rebuilt wrongly, holding one user's row twice: that day alone is looked at, and the
-    # duplicate found.
+    # duplicate found; failing, the test leaves its record, so the next run looks at it again.
+    work = _copy_of_the_work_database(demo, tmp_path)
+    with duckdb.connect(str(work)) as connection:
+        (day,) = connection.execute(f"SELECT max(activity_date) FROM analytics.{model}").fetchall()[0]
+        connection.execute(
+            f"INSERT INTO analytics.{model} SELECT * FROM analytics.{model}"
+            " WHERE activity_date = ? ORDER BY product_id, user_id LIMIT 1",
+            [day],
+        )
+    for _ in range(2):
+        rebuilt = _dbt_test(demo, tmp_path, work, _PRODUCT_DAYS_TEST, VMO_CODE_VERSION=code)
+        assert rebuilt.returncode == 1 and "FAIL 1" in rebuilt.stdout, rebuilt.stdout[-3000:]
+        assert f"tested.activity_date in ('{day.isoformat()}')" in _compiled_test(tmp_path, model)
+
+    # A day rebuilt with as many rows as before, one of them under another user's key: its keys'
+    # hashes changed, so it is looked at, and the duplicate found.
+    work = _copy_of_the_work_database(demo, tmp_path)
+    with duckdb.connect(str(work)) as connection:
+        (day, first, second) = connection.execute(
+            f"SELECT activity_date, min(user_id), max(user_id) FROM analytics.{model}"
+            " WHERE product_id = 'P11' GROUP BY activity_date HAVING count(*) > 1"
+            " ORDER BY activity_date DESC LIMIT 1"
+        ).fetchall()[0]
+        connection.execute(
+            f"UPDATE analytics.{model} SET user_id = ?"
+            " WHERE product_id = 'P11' AND activity_date = ? AND user_id = ?",
+            [first, day, second],
+        )
+    same_count = _dbt_test(demo, tmp_path, work, _PRODUCT_DAYS_TEST, VMO_CODE_VERSION=code)
+    assert same_count.returncode == 1 and "FAIL 1" in same_count.stdout, same_count.stdout[-3000:]
+    assert f"tested.activity_date in ('{day.isoformat()}')" in _compiled_test(tmp_path, model)
+
+    # A new day, passing: looked at once, then vouched for by the record the pass wrote.
     work = _copy_of_the_work_database(demo, tmp_path)
     with duckdb.connect(str(work)) as connection:
         (day,) = connection.execute(
-            "SELECT max(activity_date) FROM analytics.fct_product_usage_daily"
+            f"INSERT INTO analytics.{model} SELECT * REPLACE (activity_date + 1 AS activity_date)"
+            f" FROM analytics.{model} ORDER BY activity_date DESC, product_id, user_id LIMIT 1"
+            " RETURNING activity_date"
         ).fetchall()[0]
-        connection.execute(
-            "INSERT INTO analytics.fct_product_usage_daily"
-            " SELECT * FROM analytics.fct_product_usage_daily WHERE activity_date = ? LIMIT 1",
-            [day],
-        )
-    rebuilt = _dbt_test(demo, tmp_path, work, _PRODUCT_DAYS_TEST, VMO_CODE_VERSION=code)
-    assert rebuilt.returncode == 1 and "FAIL 1" in rebuilt.stdout, rebuilt.stdout[-3000:]
-    compiled = _compiled_test(tmp_path, "fct_product_usage_daily")
-    assert f"changed.activity_date in ('{day.isoformat()}')" in compiled
+    for looked_at in (f"('{day.isoformat()}')", "(null)"):
+        passed = _dbt_test(demo, tmp_path, work, _PRODUCT_DAYS_TEST, VMO_CODE_VERSION=code)
+        assert passed.returncode == 0, passed.stdout[-3000:]
+        assert f"tested.activity_date in {looked_at}" in _compiled_test(tmp_path, model)
