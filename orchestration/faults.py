@@ -10,7 +10,8 @@ The moments, by stage:
 - `dbt.event`: dbt has reported one more node (model, seed or test) of its build;
 - `checks.frame`: one more frame of the quality gate has been validated (the raw tables'
   suites run before dbt, the others after it);
-- `publish.table`: one more table has been copied into the file being published;
+- `publish.table`: one more table has been copied into (or found unchanged in) the file being
+  published;
 - `publish.swap`: the new file is complete and synced, the rename not yet done.
 """
 

@@ -15,7 +15,7 @@ import duckdb
 
 from dashboards import queries
 from orchestration.analyst.sql_prompt import WarehouseSession
-from orchestration.publish import build_publishable_copy, swap_in
+from orchestration.publish import swap_in, write_publishable_file
 
 # One statement, so one snapshot: what a reader would see of a torn or half-written warehouse.
 SIGNATURE = (
@@ -65,8 +65,10 @@ def test_readers_see_a_whole_warehouse_while_publishes_swap_it(demo, tmp_path, l
     published.parent.mkdir()
 
     def publish(build, n: int) -> None:
+        # As a run publishes: the published file copied and only what differs written into it
+        # (here the KPI values, each time), then swapped in.
         staging = published.parent / f".{published.name}.{n}.publishing"
-        build_publishable_copy(build, staging)
+        assert write_publishable_file(build, published, staging).updated == (n > 0)
         swap_in(staging, published)
 
     publish(build_a, 0)
