@@ -126,8 +126,8 @@ class NotABase(Exception):
 
 
 class _Catalog:
-    """What a database holds of the published schemas: tables with their comments, and each
-    table's columns as (name, type, comment), in order; views as (definition, comment)."""
+    """What a database holds of the published schemas: tables with their comments, each table's
+    and view's columns as (name, type, comment), in order; views as (definition, comment)."""
 
     def __init__(self, tables=None, columns=None, views=None):
         self.tables: dict[tuple[str, str], str | None] = tables or {}
@@ -259,6 +259,11 @@ def _views_like(connection: duckdb.DuckDBPyConnection, working: _Catalog) -> Non
         connection.execute(definition)
         if comment:
             connection.execute(f"COMMENT ON VIEW {q(schema)}.{q(view)} IS {quote_literal(comment)}")
+        for column, _, text in working.columns.get((schema, view), []):
+            if text is not None:
+                connection.execute(
+                    f"COMMENT ON COLUMN {q(schema)}.{q(view)}.{q(column)} IS {quote_literal(text)}"
+                )
 
 
 def _published_parts() -> dict[tuple[str, str], str]:

@@ -43,7 +43,8 @@ def settings(tmp_path):
         " CREATE TABLE staging.not_published (x INTEGER);"
         " COMMENT ON TABLE analytics.kpi_values IS 'Every KPI value';"
         " COMMENT ON COLUMN analytics.kpi_values.value IS 'The value';"
-        " CREATE VIEW analytics.nps AS SELECT value FROM analytics.kpi_values WHERE kpi_id = 'nps';",
+        " CREATE VIEW analytics.nps AS SELECT value FROM analytics.kpi_values WHERE kpi_id = 'nps';"
+        " COMMENT ON VIEW analytics.nps IS 'The NPS'; COMMENT ON COLUMN analytics.nps.value IS 'NPS';",
     )
     return settings
 
@@ -124,7 +125,7 @@ def test_a_publish_writes_only_what_differs_and_holds_what_a_whole_build_would(s
         " COMMENT ON COLUMN analytics.kpi_values.value IS 'The value, in the KPI''s unit';"
         " COMMENT ON TABLE analytics.kpi_values IS NULL;"
         " CREATE OR REPLACE VIEW analytics.nps AS SELECT value AS nps FROM analytics.kpi_values"
-        "  WHERE kpi_id = 'nps';",
+        "  WHERE kpi_id = 'nps'; COMMENT ON COLUMN analytics.nps.nps IS 'Net promoter score';",
     )
     second = _publish(settings)
 
@@ -138,7 +139,10 @@ def test_a_publish_writes_only_what_differs_and_holds_what_a_whole_build_would(s
     assert "analytics.retired" not in second.rows
     assert query(settings.warehouse, "SELECT nps FROM analytics.nps") == [(41.5,)]
     comments = "SELECT table_name, column_name, comment FROM duckdb_columns() WHERE comment IS NOT NULL"
-    assert query(settings.warehouse, comments) == [("kpi_values", "value", "The value, in the KPI's unit")]
+    assert query(settings.warehouse, comments + " ORDER BY ALL") == [
+        ("kpi_values", "value", "The value, in the KPI's unit"),
+        ("nps", "nps", "Net promoter score"),
+    ]
     assert query(settings.warehouse, "SELECT count(comment) FROM duckdb_tables()") == [(0,)]
     _same_as_a_whole_build(settings, tmp_path)
 
