@@ -6,21 +6,24 @@ one; nobody ever sees half a file or waits for a lock, and a crash before the re
 the previous warehouse exactly as it was.
 
 The temporary file starts as a copy of the published one, and only what differs from the
-working database is written into it: a table whose rows, columns or comments changed, and of
-the tables published in parts (the daily usage facts, a part a day) only the parts whose rows
-changed. Whether rows differ is read from the rows themselves on both sides (their count and
-the sum of a hash of each whole row, per table or per part), never from a record of what the
-runs rebuilt, so a run that failed before publishing, or a published file from other code,
-cannot make it skip a change. A day at L wrote 198 MiB before, about 40 MiB now
-(bench/PROFILE.md). The first publish, an unreadable published file, one in another storage
-format or one with over a third of its blocks free (a replaced table leaves its blocks free
-for the next publish to reuse) is built whole from the working database instead.
+working database is written into it: a table whose columns (names, types, collations), rows or
+comments changed, and of the tables published in parts (the daily usage facts, a part a day)
+only the parts whose rows changed. Whether rows differ is read from the rows themselves on both
+sides (their count and the sum of a hash of each row's values, per table or per part), never
+from a record of what the runs rebuilt, so a run that failed before publishing, or a published
+file from other code, cannot make it skip a change. The first publish, and a published file
+that cannot be opened, is in another storage format, holds anything a whole build would not
+make, or has over a third of its blocks free (a replaced table leaves its blocks free for the
+next publish to reuse), is built whole from the working database instead. Either way the file
+holds what a whole build holds (tests/unit/test_publish.py); bench/PROFILE.md has what it saves.
 """
 
+import contextlib
 import dataclasses
 import json
 import os
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import dagster as dg
@@ -63,15 +66,16 @@ class Publication:
         )
 
 
+# The file being written and the working database, by names no warehouse file or schema can take.
+TARGET, SOURCE = "vmo_publish_target", "vmo_publish_source"
+
+
 def build_publishable_copy(settings: Settings, target: Path, because: str = "asked for") -> Publication:
     """Copy the published schemas, with their comments, from the working database to `target`
     (built whole `because`)."""
     target.unlink(missing_ok=True)
-    connection = duckdb.connect(str(target))
-    try:
-        limit_resources(connection, settings)
-        connection.execute(f"ATTACH {quote_literal(str(settings.work_db))} AS work (READ_ONLY)")
-        working = _Catalog.of(connection, "work")
+    with _attached(settings, target) as connection:
+        working = _Catalog.of(connection, SOURCE)
         rows = {}
         for schema in PUBLISHED_SCHEMAS:
             connection.execute(f"CREATE SCHEMA IF NOT EXISTS {q(schema)}")
@@ -80,10 +84,6 @@ def build_publishable_copy(settings: Settings, target: Path, because: str = "ask
             _write_comments(connection, table, working, _Catalog())
             failpoint("publish.table")
         _views_like(connection, working)
-        connection.execute("DETACH work")
-        connection.execute("CHECKPOINT")
-    finally:
-        connection.close()
     return Publication(rows, dict.fromkeys(rows, "whole"), because)
 
 
@@ -92,33 +92,44 @@ def update_publishable_copy(settings: Settings, published: Path, target: Path) -
     writing only the tables, and parts of tables, whose rows, columns or comments differ.
     Raises NotABase when the published file cannot be that base: there is none, it is in
     another storage format than this DuckDB writes, over MOST_FREE_SHARE of its blocks are free,
-    or DuckDB fails on it (a damaged file; a full disk fails the whole build that follows too)."""
+    it holds what a whole build would not (another schema, a macro, an index...), or DuckDB fails
+    on it (a damaged file; a full disk fails the whole build that follows too)."""
     if not published.is_file():
         raise NotABase("no warehouse published yet")
     this_format = _storage_format_of_a_new_file(target)
     shutil.copyfile(published, target)
     try:
-        connection = duckdb.connect(str(target))
+        with _attached(settings, target) as connection:
+            if (its_format := _storage_format(connection, TARGET)) != this_format:
+                raise NotABase(
+                    f"the published file is in storage format {its_format}; this DuckDB writes {this_format}"
+                )
+            if (free := _free_share(connection)) > MOST_FREE_SHARE:
+                raise NotABase(f"{free:.0%} of the published file's blocks are free (compacted)")
+            if foreign := _objects_a_build_would_not_make(connection):
+                raise NotABase(f"the published file holds what a build would not make: {', '.join(foreign)}")
+            return _bring_up_to_date(connection, _published_parts())
     except duckdb.Error as exc:
-        raise NotABase(f"the published file cannot be opened: {str(exc).splitlines()[0]}") from exc
+        raise NotABase(
+            f"the published file cannot be brought up to date: {str(exc).splitlines()[0]}"
+        ) from exc
+
+
+@contextlib.contextmanager
+def _attached(settings: Settings, target: Path) -> Iterator[duckdb.DuckDBPyConnection]:
+    """A connection using `target` (made if absent) as TARGET, with the working database attached
+    read-only as SOURCE; `target` checkpointed and detached when the block ends without error."""
+    connection = duckdb.connect()
     try:
         limit_resources(connection, settings)
-        database = connection.execute("SELECT current_database()").fetchall()[0][0]
-        if (its_format := _storage_format(connection, database)) != this_format:
-            raise NotABase(
-                f"the published file is in storage format {its_format}; this DuckDB writes {this_format}"
-            )
-        if (free := _free_share(connection)) > MOST_FREE_SHARE:
-            raise NotABase(f"{free:.0%} of the published file's blocks are free (compacted)")
-        connection.execute(f"ATTACH {quote_literal(str(settings.work_db))} AS work (READ_ONLY)")
-        publication = _bring_up_to_date(connection, database, _published_parts())
-        connection.execute("DETACH work")
-        connection.execute("CHECKPOINT")
-    except duckdb.Error as exc:
-        raise NotABase(f"updating a copy of the published file failed: {str(exc).splitlines()[0]}") from exc
+        connection.execute(f"ATTACH {quote_literal(str(target))} AS {TARGET}")
+        connection.execute(f"USE {TARGET}")
+        connection.execute(f"ATTACH {quote_literal(str(settings.work_db))} AS {SOURCE} (READ_ONLY)")
+        yield connection
+        connection.execute(f"DETACH {SOURCE}")
+        connection.execute(f"CHECKPOINT {TARGET}")
     finally:
         connection.close()
-    return publication
 
 
 class NotABase(Exception):
@@ -163,74 +174,149 @@ class _Catalog:
         return [(name, kind) for name, kind, _ in self.columns.get(table, [])]
 
 
-def _bring_up_to_date(connection: duckdb.DuckDBPyConnection, database: str, parts: dict) -> Publication:
-    working, published = _Catalog.of(connection, "work"), _Catalog.of(connection, database)
-    # Views are made again from the working database's definitions: they hold no rows.
+def _objects_a_build_would_not_make(connection: duckdb.DuckDBPyConnection) -> list[str]:
+    """What the target holds beyond the published schemas' tables and views: a whole build makes
+    nothing else, and an update would leave it there."""
+    return [
+        f"{kind} {name}"
+        for kind, name in connection.execute(
+            f"""
+            SELECT 'schema', schema_name FROM duckdb_schemas()
+             WHERE database_name = '{TARGET}' AND NOT internal AND NOT list_contains(?, schema_name)
+            UNION ALL SELECT 'table', schema_name || '.' || table_name FROM duckdb_tables()
+             WHERE database_name = '{TARGET}' AND NOT list_contains(?, schema_name)
+            UNION ALL SELECT 'view', schema_name || '.' || view_name FROM duckdb_views()
+             WHERE database_name = '{TARGET}' AND NOT internal AND NOT list_contains(?, schema_name)
+            UNION ALL SELECT 'function', schema_name || '.' || function_name FROM duckdb_functions()
+             WHERE database_name = '{TARGET}' AND NOT internal
+            UNION ALL SELECT 'sequence', schema_name || '.' || sequence_name FROM duckdb_sequences()
+             WHERE database_name = '{TARGET}'
+            UNION ALL SELECT 'index', schema_name || '.' || index_name FROM duckdb_indexes()
+             WHERE database_name = '{TARGET}'
+            UNION ALL SELECT 'type', schema_name || '.' || type_name FROM duckdb_types()
+             WHERE database_name = '{TARGET}' AND NOT internal
+            UNION ALL SELECT 'constraint', schema_name || '.' || table_name || ' ' || constraint_type
+             FROM duckdb_constraints() WHERE database_name = '{TARGET}'
+            ORDER BY ALL
+            """,
+            [[*PUBLISHED_SCHEMAS, "main"]] * 3,
+        ).fetchall()
+    ]
+
+
+def _bring_up_to_date(connection: duckdb.DuckDBPyConnection, parts: dict) -> Publication:
+    working, published = _Catalog.of(connection, SOURCE), _Catalog.of(connection, TARGET)
+    # Views are made again from the working database's definitions: they hold no rows. Tables the
+    # code no longer makes go first: a table renamed by case only is the same name to DuckDB.
     for schema, view in published.views:
         connection.execute(f"DROP VIEW {q(schema)}.{q(view)}")
+    for schema, table in sorted(published.tables.keys() - working.tables.keys()):
+        connection.execute(f"DROP TABLE {q(schema)}.{q(table)}")
     for schema in PUBLISHED_SCHEMAS:
         connection.execute(f"CREATE SCHEMA IF NOT EXISTS {q(schema)}")
     rows, written = {}, {}
     for table in working.tables:
         name = ".".join(table)
-        if table not in published.tables or working.column_types(table) != published.column_types(table):
+        if table not in published.tables or not _same_shape(connection, table, working, published):
             rows[name], how = _replace_table(connection, table), "whole"  # new, or its columns changed
         else:
-            rows[name], how = _replace_changed_rows(connection, database, table, parts.get(table))
+            rows[name], how = _replace_changed_rows(connection, table, working, parts.get(table))
         if how:
             written[name] = how
         # A table made anew has no comments yet.
         _write_comments(connection, table, working, _Catalog() if how == "whole" else published)
         failpoint("publish.table")
-    for schema, table in published.tables.keys() - working.tables.keys():  # no longer made by the code
-        connection.execute(f"DROP TABLE {q(schema)}.{q(table)}")
     _views_like(connection, working)
     return Publication(rows, written)
 
 
+def _same_shape(
+    connection: duckdb.DuckDBPyConnection, table: tuple[str, str], working: _Catalog, published: _Catalog
+) -> bool:
+    """Whether the published table has the columns a whole build would give it: names and types in
+    order, and their collations, which only the table's DDL shows (compared with that of an empty
+    copy made as the build makes it)."""
+    if working.column_types(table) != published.column_types(table):
+        return False
+    connection.execute(
+        f"CREATE OR REPLACE TEMP TABLE vmo_shape AS SELECT * FROM {SOURCE}.{q(table[0])}.{q(table[1])}"
+        " LIMIT 0"
+    )
+    built, held = connection.execute(
+        "SELECT (SELECT sql FROM duckdb_tables() WHERE database_name = 'temp' AND table_name = 'vmo_shape'),"
+        " (SELECT sql FROM duckdb_tables() WHERE database_name = ? AND schema_name = ? AND table_name = ?)",
+        [TARGET, *table],
+    ).fetchall()[0]
+    connection.execute("DROP TABLE vmo_shape")
+    return held.endswith(built.removeprefix("CREATE TEMP TABLE vmo_shape"))
+
+
+def _row_hash(columns: list[tuple[str, str]]) -> str:
+    """hash() of a row's values, each in a form that tells apart what DuckDB's hash of the value
+    does not: nested values as JSON (a row's lists run together in hash(), and NULL, [] and
+    [NULL] hash alike), a float with its sign (-0.0 and 0.0 hash alike), an interval as text
+    ('1 month' and '30 days' hash alike)."""
+    terms = []
+    for name, kind in columns:
+        column = q(name)
+        if kind.endswith("]") or kind.split("(")[0] in ("STRUCT", "MAP", "UNION"):
+            terms.append(f"to_json({column})")
+        elif kind in ("DOUBLE", "FLOAT"):
+            terms += [column, f"signbit({column})"]
+        elif kind == "INTERVAL":
+            terms.append(f"{column}::VARCHAR")
+        else:
+            terms.append(column)
+    return f"hash({', '.join(terms)})"
+
+
 def _replace_changed_rows(
-    connection: duckdb.DuckDBPyConnection, database: str, table: tuple[str, str], part: str | None
+    connection: duckdb.DuckDBPyConnection, table: tuple[str, str], working: _Catalog, part: str | None
 ) -> tuple[int, str | None]:
     """The table's rows made equal to the working database's, replacing the whole table or, for a
     table published in parts, the parts whose rows differ; its row count, and what was written
-    (None: nothing, "whole", or "<n> of <m> parts"). Rows are compared by
-    their count and the sum of a 64-bit hash of each whole row (a row's values, not its columns'
-    names: those are compared before), per part: a change that keeps both is one chance in 2^64."""
+    (None: nothing, "whole", or "<n> of <m> parts"). Rows are compared by their count and the
+    sum of _row_hash over them, per part: a change that keeps both is one chance in 2^64."""
     name = f"{q(table[0])}.{q(table[1])}"
-    published = _fingerprints(connection, f"{q(database)}.{name}", part)
-    working = _fingerprints(connection, f"work.{name}", part)
-    count = sum(rows for rows, _ in working.values())
-    stale = [key for key in working.keys() | published.keys() if working.get(key) != published.get(key)]
-    if not stale:
-        return count, None
-    if part is None or len(stale) > MOST_STALE_PARTS_SHARE * len(working):
-        return _replace_table(connection, table), "whole"
+    key = f"vmo_row.{q(part)}" if part else "NULL"
+    row_hash = _row_hash(working.column_types(table))
+    fingerprint = f"SELECT {key} AS vmo_part, count(*) AS vmo_rows, sum({row_hash}) AS vmo_hash"
+    grouped = " GROUP BY ALL" if part else ""
+    # Compared in SQL, so that no part's value goes through Python (infinity, nanoseconds).
     connection.execute(
-        f"CREATE OR REPLACE TEMP TABLE stale_parts AS SELECT {q(part)} AS part FROM work.{name} LIMIT 0"
+        "CREATE OR REPLACE TEMP TABLE vmo_parts AS SELECT"
+        " coalesce(w.vmo_part, p.vmo_part) AS vmo_part,"
+        " w.vmo_rows, (w.vmo_rows, w.vmo_hash) IS DISTINCT FROM (p.vmo_rows, p.vmo_hash) AS vmo_stale"
+        f" FROM ({fingerprint} FROM {SOURCE}.{name} AS vmo_row{grouped}) AS w"
+        f" FULL JOIN ({fingerprint} FROM {TARGET}.{name} AS vmo_row{grouped}) AS p"
+        " ON w.vmo_part IS NOT DISTINCT FROM p.vmo_part"
     )
-    connection.executemany("INSERT INTO stale_parts VALUES (?)", [[key] for key in stale])
-    changed = f"EXISTS (SELECT 1 FROM stale_parts WHERE stale_parts.part IS NOT DISTINCT FROM t.{q(part)})"
-    connection.execute(f"DELETE FROM {name} AS t WHERE {changed}")
-    connection.execute(f"INSERT INTO {name} SELECT * FROM work.{name} AS t WHERE {changed}")
-    connection.execute("DROP TABLE stale_parts")
-    return count, f"{len(stale)} of {len(working.keys() | published.keys())} parts"
-
-
-def _fingerprints(connection: duckdb.DuckDBPyConnection, name: str, part: str | None) -> dict:
-    """{part: (rows, sum of the rows' hashes)}; the whole table is the one part None."""
-    if part is None:
-        found = connection.execute(f"SELECT NULL, count(*), sum(hash(t)) FROM {name} AS t").fetchall()
-    else:
-        found = connection.execute(
-            f"SELECT {q(part)}, count(*), sum(hash(t)) FROM {name} AS t GROUP BY ALL"
-        ).fetchall()
-    return {key: (rows, hashes) for key, rows, hashes in found if rows}
+    rows, stale, working_parts, parts = connection.execute(
+        "SELECT coalesce(sum(vmo_rows), 0), count(*) FILTER (vmo_stale), count(vmo_rows), count(*)"
+        " FROM vmo_parts"
+    ).fetchall()[0]
+    try:
+        if not stale:
+            return rows, None
+        if part is None or stale > MOST_STALE_PARTS_SHARE * working_parts:
+            return _replace_table(connection, table), "whole"
+        changed = (
+            "EXISTS (SELECT 1 FROM vmo_parts WHERE vmo_parts.vmo_stale"
+            f" AND vmo_parts.vmo_part IS NOT DISTINCT FROM {key})"
+        )
+        connection.execute(f"DELETE FROM {TARGET}.{name} AS vmo_row WHERE {changed}")
+        connection.execute(
+            f"INSERT INTO {TARGET}.{name} SELECT * FROM {SOURCE}.{name} AS vmo_row WHERE {changed}"
+        )
+        return rows, f"{stale} of {parts} parts"
+    finally:
+        connection.execute("DROP TABLE vmo_parts")
 
 
 def _replace_table(connection: duckdb.DuckDBPyConnection, table: tuple[str, str]) -> int:
     name = f"{q(table[0])}.{q(table[1])}"
-    connection.execute(f"CREATE OR REPLACE TABLE {name} AS SELECT * FROM work.{name}")
-    return connection.execute(f"SELECT count(*) FROM {name}").fetchall()[0][0]
+    connection.execute(f"CREATE OR REPLACE TABLE {TARGET}.{name} AS SELECT * FROM {SOURCE}.{name}")
+    return connection.execute(f"SELECT count(*) FROM {TARGET}.{name}").fetchall()[0][0]
 
 
 def _write_comments(
@@ -253,17 +339,28 @@ def _literal_or_null(text: str | None) -> str:
 
 
 def _views_like(connection: duckdb.DuckDBPyConnection, working: _Catalog) -> None:
-    for (schema, view), (definition, comment) in working.views.items():
-        # A view is published as its definition over the published tables (DuckDB stores it
-        # with names relative to its own database): its rows are computed when read.
-        connection.execute(definition)
-        if comment:
-            connection.execute(f"COMMENT ON VIEW {q(schema)}.{q(view)} IS {quote_literal(comment)}")
-        for column, _, text in working.columns.get((schema, view), []):
-            if text is not None:
-                connection.execute(
-                    f"COMMENT ON COLUMN {q(schema)}.{q(view)}.{q(column)} IS {quote_literal(text)}"
-                )
+    """The working database's views, over the target's tables (DuckDB keeps a view's definition
+    with names relative to its own database): their rows are computed when read. A view over a
+    view is made after it, whatever their names' order."""
+    waiting = dict(working.views)
+    while waiting:
+        failed = {}
+        for (schema, view), (definition, comment) in waiting.items():
+            try:
+                connection.execute(definition)
+            except duckdb.CatalogException as exc:  # it reads a view not made yet
+                failed[schema, view] = (definition, comment), exc
+                continue
+            if comment is not None:
+                connection.execute(f"COMMENT ON VIEW {q(schema)}.{q(view)} IS {quote_literal(comment)}")
+            for column, _, text in working.columns.get((schema, view), []):
+                if text is not None:
+                    connection.execute(
+                        f"COMMENT ON COLUMN {q(schema)}.{q(view)}.{q(column)} IS {quote_literal(text)}"
+                    )
+        if len(failed) == len(waiting):
+            raise next(iter(failed.values()))[1]
+        waiting = {key: view for key, (view, _) in failed.items()}
 
 
 def _published_parts() -> dict[tuple[str, str], str]:
@@ -288,9 +385,10 @@ def _storage_format(connection: duckdb.DuckDBPyConnection, database: str) -> str
 def _storage_format_of_a_new_file(path: Path) -> str | None:
     """The storage format this DuckDB gives a new database file (made at `path`, then removed)."""
     path.unlink(missing_ok=True)
-    connection = duckdb.connect(str(path))
+    connection = duckdb.connect()
     try:
-        return _storage_format(connection, connection.execute("SELECT current_database()").fetchall()[0][0])
+        connection.execute(f"ATTACH {quote_literal(str(path))} AS {TARGET}")
+        return _storage_format(connection, TARGET)
     finally:
         connection.close()
         path.unlink(missing_ok=True)
@@ -299,8 +397,7 @@ def _storage_format_of_a_new_file(path: Path) -> str | None:
 
 def _free_share(connection: duckdb.DuckDBPyConnection) -> float:
     total, free = connection.execute(
-        "SELECT total_blocks, free_blocks FROM pragma_database_size()"
-        " WHERE database_name = current_database()"
+        f"SELECT total_blocks, free_blocks FROM pragma_database_size() WHERE database_name = '{TARGET}'"
     ).fetchall()[0]
     return free / total if total else 0.0
 

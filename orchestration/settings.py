@@ -447,6 +447,13 @@ def load_settings(
             raise SettingsError(f"--engine: expected 'duckdb' or 'spark', got {engine!r}")
         fields["engine"] = engine
     settings = Settings(**fields)
+    # DuckDB names a database after its file, up to the first dot: a warehouse called analytics
+    # would make every reader's `analytics.<table>` ambiguous (a catalog or the schema?).
+    if settings.warehouse.name.lstrip(".").split(".")[0].lower() == "analytics":
+        raise SettingsError(
+            f"--warehouse: {settings.warehouse.name} would make readers' analytics.<table> ambiguous"
+            " (DuckDB names the database after the file): name the warehouse otherwise, e.g. warehouse.duckdb"
+        )
     return dataclasses.replace(
         settings,
         landing_dir=settings.landing_dir.expanduser().resolve(),

@@ -291,3 +291,9 @@ def test_the_spark_connection_defaults():
 )
 def test_a_bad_spark_connection_key_is_named(tmp_path, text, message):
     assert _error(tmp_path, text) == message
+
+
+@pytest.mark.parametrize("name", ["analytics.duckdb", "Analytics.v2.db"])
+def test_a_warehouse_named_like_the_published_schema_is_refused(tmp_path, name):
+    with pytest.raises(SettingsError, match=f"--warehouse: {re.escape(name)} would make readers' analytics"):
+        load_settings(warehouse=tmp_path / name, environ={})
