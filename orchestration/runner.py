@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
-import io
-from pathlib import Path
-from typing import IO, TYPE_CHECKING
+from typing import TYPE_CHECKING
 
 from orchestration import run_inputs, run_records
 from orchestration.ingest.landing import LandingError, check_landing_folder
+from orchestration.run_log import RunLog
 from orchestration.settings import Settings
 
 if TYPE_CHECKING:
@@ -80,44 +79,6 @@ def _step_timings(instance: dg.DagsterInstance, run_id: str) -> tuple[StepTiming
     return tuple(sorted(timings, key=lambda t: t.started))
 
 
-class _RunLog(io.TextIOBase):
-    """The run's log file, which must never be what fails a run: on a full disk it stops
-    writing and remembers why, and the run goes on to record its outcome."""
-
-    def __init__(self, path: Path):
-        self._file: IO[str] | None = None
-        self.error: OSError | None = None
-        try:
-            self._file = path.open("w", encoding="utf-8")
-        except OSError as exc:
-            self.error = exc
-
-    def writable(self) -> bool:
-        return True
-
-    def write(self, text: str) -> int:
-        if self._file is not None and self.error is None:
-            try:
-                self._file.write(text)
-            except OSError as exc:
-                self.error = exc
-        return len(text)
-
-    def flush(self) -> None:
-        if self._file is not None and self.error is None:
-            try:
-                self._file.flush()
-            except OSError as exc:
-                self.error = exc
-
-    def close(self) -> None:
-        if self._file is not None:
-            with contextlib.suppress(OSError):
-                self._file.close()
-            self._file = None
-        super().close()
-
-
 def run_pipeline(settings: Settings, *, quiet: bool = True, reuse_unchanged: bool = True) -> RunOutcome:
     """Ingest -> dbt build -> checks -> publish, through the same definitions `dagster dev` shows.
 
@@ -147,7 +108,7 @@ def run_pipeline(settings: Settings, *, quiet: bool = True, reuse_unchanged: boo
     settings.state_dir.mkdir(parents=True, exist_ok=True)
     log_path = settings.state_dir / "last_run.log"
     # dbt's and Dagster's own output go to the run log; the caller prints the outcome.
-    with contextlib.closing(_RunLog(log_path)) as log, contextlib.ExitStack() as stack:
+    with contextlib.closing(RunLog(log_path)) as log, contextlib.ExitStack() as stack:
         if quiet:
             stack.enter_context(contextlib.redirect_stdout(log))
             stack.enter_context(contextlib.redirect_stderr(log))
