@@ -82,6 +82,11 @@ def too_few(sample_size, min_sample_size) -> bool:
     return len(present) == 2 and sample_size < min_sample_size
 
 
+# How a change is shown, per unit: its scale and decimals (ratios in percentage points).
+_CHANGE_PRECISION = {"ratio": (100, 1), "count": (1, 0), "users": (1, 0), "money": (1, 0), "days": (1, 1)}
+_CHANGE_PRECISION |= {"index": (1, 2), "per day": (1, 2)}
+
+
 def format_change(value, earlier, unit: str, direction: str | None) -> tuple[str, str]:
     """The change from an earlier value, written in the KPI's unit (percentage points for
     ratios), and its colour: green where it moves the KPI's way, red where against, grey when
@@ -89,6 +94,10 @@ def format_change(value, earlier, unit: str, direction: str | None) -> tuple[str
     if is_missing(value) or is_missing(earlier):
         return "", RAG_COLOURS["unrated"]
     change = float(value) - float(earlier)
+    # A change too small to show is no change: not "-0.0 pts" in red.
+    scale, digits = _CHANGE_PRECISION.get(unit, (1, 1))
+    if round(change * scale, digits) == 0:
+        change = 0.0
     if unit == "ratio":
         text = f"{change * 100:+.1f} pts"
     elif unit in ("count", "users"):

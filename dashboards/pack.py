@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -56,6 +57,8 @@ class Period:
 
 def choose_period(version: tuple[str, int], wanted: str | None) -> Period:
     """YYYY-MM or YYYY-Qn as published; without one, the latest complete month."""
+    if wanted is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2]|Q[1-4])", wanted.upper()):
+        raise PackError(f"--period: expected YYYY-MM or YYYY-Qn, got {wanted!r}")
     grain = "quarter" if wanted and "-Q" in wanted.upper() else "month"
     available = queries.periods(version, grain)
     if wanted is None:
@@ -150,7 +153,11 @@ body { font-family: "Source Sans 3", "Source Sans Pro", "DejaVu Sans", sans-seri
 h1 { font-size: 22px; margin: 0 0 4px; }
 h2 { font-size: 16px; margin: 18px 0 6px; border-bottom: 2px solid #b0bec5; }
 p.meta { color: #607d8b; margin: 0 0 10px; }
-section { break-inside: avoid; }
+/* A heading stays with what follows it, and a row, an item or the chart is never cut in two.
+   Not whole sections: the Organisation table, taller than what is left under the title, went
+   whole to page 2 and left page 1 empty. */
+h2, h3 { break-after: avoid; }
+tr, li, svg { break-inside: avoid; }
 section.grid { break-before: page; }
 /* The grid, as on the pages, smaller: all its columns on the width of an A4 page. */
 table.vmo-grid { font-size: 8px !important; }

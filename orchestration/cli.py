@@ -22,6 +22,9 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # Plain help text: with Rich markup on, every "[env VMO_...; default ...]" below was read as
+    # a style tag and dropped from --help.
+    rich_markup_mode=None,
 )
 
 LandingOpt = Annotated[
@@ -85,7 +88,7 @@ def _date_option(value: str | None, name: str) -> dt.date | None:
         raise _fail(f"{name}: expected a date YYYY-MM-DD, got {value!r}") from exc
 
 
-@app.command()
+@app.command(short_help="Write deterministic demo data into a landing folder.")
 def generate(
     out: Annotated[Path, typer.Option("--out", help="Landing folder to write.")],
     scale: ScaleOpt = "S",
@@ -114,7 +117,7 @@ def generate(
     typer.echo(f"wrote {summary.files} files to {out}: {records}")
 
 
-@app.command()
+@app.command(short_help="Ingest, build, check and publish: one whole pipeline run.")
 def run(
     landing: LandingOpt = None,
     warehouse: WarehouseOpt = None,
@@ -142,18 +145,26 @@ def run(
 
 
 LOOPBACK = "127.0.0.1"
-HostOpt = Annotated[
-    str,
-    typer.Option(
-        "--host",
-        help="Address to listen on. The default, 127.0.0.1, serves this machine only; any other"
-        " address (0.0.0.0: every interface) shows the scorecards, without a login, to everyone"
-        " who can reach it.",
-    ),
-]
+_HOST_HELP = (
+    "Address to listen on. The default, 127.0.0.1, serves this machine only; any other"
+    " address (0.0.0.0: every interface) {exposes}, without a login, to everyone who can reach it."
+)
+_SCORECARDS = "shows the scorecards"
+_DAGSTER_UI = "lets anyone start and cancel runs in Dagster's UI and read every asset"
+HostOpt = Annotated[str, typer.Option("--host", help=_HOST_HELP.format(exposes=_SCORECARDS))]
+DagsterHostOpt = Annotated[str, typer.Option("--host", help=_HOST_HELP.format(exposes=_DAGSTER_UI))]
 
 
-@app.command()
+def _warn_if_exposed(host: str, port: int, anyone_who_can_reach_it: str) -> None:
+    if host not in (LOOPBACK, "localhost", "::1"):
+        typer.echo(
+            f"warning: listening on {host}, not on this machine only: anyone who can reach"
+            f" {host}:{port} {anyone_who_can_reach_it}, with no login.",
+            err=True,
+        )
+
+
+@app.command(short_help="Serve the Streamlit scorecards (read-only).")
 def dashboard(
     warehouse: WarehouseOpt = None,
     port: Annotated[int, typer.Option("--port", help="Port to listen on.")] = 8501,
@@ -191,12 +202,7 @@ def _serve_dashboard(settings: Settings, port: int, host: str = LOOPBACK) -> int
         "--server.fileWatcherType",
         "none",
     ]
-    if host not in (LOOPBACK, "localhost", "::1"):
-        typer.echo(
-            f"warning: listening on {host}, not on this machine only: anyone who can reach"
-            f" {host}:{port} sees the scorecards, with no login.",
-            err=True,
-        )
+    _warn_if_exposed(host, port, "sees the scorecards")
     typer.echo(f"dashboard on http://{host}:{port}/ (warehouse {settings.warehouse})")
     try:
         return subprocess.call(command, env=env)
@@ -204,7 +210,7 @@ def _serve_dashboard(settings: Settings, port: int, host: str = LOOPBACK) -> int
         return 0
 
 
-@app.command()
+@app.command(short_help="Write the steering-committee pack (PDF or HTML).")
 def report(
     warehouse: WarehouseOpt = None,
     period: Annotated[
@@ -229,10 +235,10 @@ def report(
     typer.echo(f"wrote {out} · {shown.grain} {shown.name}{'' if shown.complete else ' (partial)'}")
 
 
-@app.command()
+@app.command(short_help="Dagster's UI, daemon, daily schedule and landing sensor.")
 def dagster(
     port: Annotated[int, typer.Option("--port", help="Port of the Dagster UI.")] = 3000,
-    host: HostOpt = LOOPBACK,
+    host: DagsterHostOpt = LOOPBACK,
     landing: LandingOpt = None,
     warehouse: WarehouseOpt = None,
     config: ConfigOpt = None,
@@ -243,11 +249,12 @@ def dagster(
     from orchestration.dagster_dev import dagster_home, serve
 
     settings = _settings(landing=landing, warehouse=warehouse, config=config)
+    _warn_if_exposed(host, port, "can start and cancel runs in Dagster's UI")
     typer.echo(f"Dagster on http://{host}:{port}/ (instance {dagster_home(settings)})")
     raise typer.Exit(serve(settings, host, port))
 
 
-@app.command()
+@app.command(short_help="A read-only SQL prompt or script on the published warehouse.")
 def sql(
     warehouse: WarehouseOpt = None,
     command: Annotated[
@@ -302,7 +309,7 @@ def sql(
         session.close()
 
 
-@app.command()
+@app.command(short_help="The dbt documentation of every table and column.")
 def docs(
     warehouse: WarehouseOpt = None,
     port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1.")] = 8580,
@@ -323,7 +330,7 @@ def docs(
         raise _fail(str(exc), code=1) from exc
 
 
-@app.command()
+@app.command(short_help="One KPI value taken apart, with the records behind it.")
 def explain(
     kpi: Annotated[str, typer.Argument(help="The KPI id, e.g. lead_time_days.")],
     entity: Annotated[
@@ -336,7 +343,7 @@ def explain(
 ) -> None:
     """One KPI value taken apart: formula, value, numerator, denominator, sample size, target,
     status, and the records it was computed from."""
-    from orchestration.analyst.explain import ExplainError
+    from orchestration.analyst.explain import ExplainArgumentError, ExplainError
     from orchestration.analyst.explain import explain as explain_value
 
     settings = _settings(warehouse=warehouse, config=config)
@@ -344,11 +351,13 @@ def explain(
         raise _fail(f"no published warehouse at {settings.warehouse}: run `vmo run` first")
     try:
         typer.echo(explain_value(settings.warehouse, kpi, entity, period, limit))
-    except ExplainError as exc:
+    except ExplainArgumentError as exc:
+        raise _fail(str(exc)) from exc
+    except ExplainError as exc:  # a real KPI, entity and period with no value
         raise _fail(str(exc), code=1) from exc
 
 
-@app.command()
+@app.command(short_help="Demo data, a run and the dashboard, in one command.")
 def demo(
     scale: ScaleOpt = "S",
     seed: SeedOpt = 42,

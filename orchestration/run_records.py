@@ -181,12 +181,12 @@ def run_report(settings: Settings, run_id: str, files_left: int = 0) -> list[str
     quarantined = sum(row[4] or 0 for row in landed)
     left = f"; {_count(files_left, 'file')} left for the next run (changing while read)" if files_left else ""
     lines = [
-        f"landed {_count(files, 'new file')} ({records:,} records, {quarantined:,} quarantined);"
+        f"landed {_count(files, 'new file')} ({records:,} records loaded, {quarantined:,} quarantined);"
         f" {_count(earlier, 'file')} landed earlier, unchanged, not read again{left}"
     ]
     width = max((len(row[0]) for row in landed), default=0)
     for source, new, copies, loaded, bad in landed:
-        line = f"  {source:<{width}}  {_count(new, 'file'):>10}  {loaded or 0:>9,} records"
+        line = f"  {source:<{width}}  {_count(new, 'file'):>10}  {loaded or 0:>9,} records loaded"
         if copies:
             line += f" + {_count(copies, 'copy', 'copies')} of earlier files"
         if bad:

@@ -39,6 +39,8 @@ class RunOutcome:
     report: tuple[str, ...] = ()
 
     def summary(self) -> str:
+        if self.message.lower().startswith(self.outcome):  # "published <file> as of ...", said once
+            return f"run {self.run_id}: {self.message}"
         return f"run {self.run_id}: {self.outcome}. {self.message}"
 
 

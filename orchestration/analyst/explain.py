@@ -22,6 +22,10 @@ class ExplainError(Exception):
     """A KPI, entity or period that cannot be explained, with what to ask instead."""
 
 
+class ExplainArgumentError(ExplainError):
+    """An argument that names no KPI, entity or period at all (the CLI's exit code 2)."""
+
+
 @dataclass(frozen=True)
 class Period:
     grain: str
@@ -35,7 +39,7 @@ class Period:
                 return cls("month", dt.date(year, month, 1))
         if match := re.fullmatch(r"(\d{4})-Q([1-4])", text, flags=re.I):
             return cls("quarter", dt.date(int(match[1]), (int(match[2]) - 1) * 3 + 1, 1))
-        raise ExplainError(f"--period: expected YYYY-MM or YYYY-Qn, got {text!r}")
+        raise ExplainArgumentError(f"--period: expected YYYY-MM or YYYY-Qn, got {text!r}")
 
     def label(self) -> str:
         if self.grain == "month":
@@ -49,10 +53,15 @@ def parse_entity(text: str) -> tuple[str, str]:
     if entity_type == "organisation":
         return entity_type, entity_id.strip() or "all"
     if entity_type not in ENTITY_TYPES or not entity_id.strip():
-        raise ExplainError(
+        raise ExplainArgumentError(
             f"--entity: expected TYPE:ID with TYPE one of {', '.join(ENTITY_TYPES)}, got {text!r}"
         )
     return entity_type, entity_id.strip()
+
+
+def _listed(names: str) -> str:
+    """The catalogue's comma-separated names, as a reader writes them."""
+    return ", ".join(n.strip() for n in names.split(","))
 
 
 def explain(warehouse: Path, kpi_id: str, entity: str, period_text: str, limit: int = 20) -> str:
@@ -76,7 +85,7 @@ def _explain(connection, kpi_id: str, entity_type: str, entity_id: str, period: 
             "SELECT string_agg(kpi_id, ', ' ORDER BY kpi_id) FROM analytics.kpi_definitions"
         )
         known = known.fetchall()[0][0]
-        raise ExplainError(f"unknown KPI {kpi_id!r}; the KPIs are: {known}")
+        raise ExplainArgumentError(f"unknown KPI {kpi_id!r}; the KPIs are: {known}")
     name, question, formula, unit, direction, entity_types, grains = definitions[0]
     key = [kpi_id, entity_type, entity_id, period.grain, period.start]
     rows = connection.execute(
@@ -86,7 +95,7 @@ def _explain(connection, kpi_id: str, entity_type: str, entity_id: str, period: 
     ).fetchall()
     title = f"{name} ({kpi_id}) · {entity_type} {entity_id} · {period.grain} {period.label()}"
     if not rows:
-        where = f"{kpi_id} is defined for {entity_types} by {grains}"
+        where = f"{kpi_id} is defined for {_listed(entity_types)} by {_listed(grains)}"
         raise ExplainError(
             f"{title}: no value. A period with no inputs has no row; {where}. "
             f'Periods with a value: `vmo sql -c "SELECT period_grain, period_start, value FROM '

@@ -64,6 +64,13 @@ def test_the_pack_holds_every_initiative_of_the_period_with_its_grid_row(demo, t
             found = line.find(figure, position)
             assert found >= 0, (row["initiative_id"], figure, line)
             position = found + len(figure)
+    # The organisation's headline starts under the title, not on a page of its own.
+    first_page = text.split("\f")[0]
+    headline_names = [name for (name,) in query(warehouse, "SELECT name FROM analytics.kpi_definitions")]
+    assert (
+        sum(re.search(rf"^\s*{re.escape(n)}\s{{2,}}", first_page, re.M) is not None for n in headline_names)
+        >= 10
+    )
     # The organisation's headline: each KPI of the period with its value.
     for name, value, unit in query(
         warehouse,
@@ -88,6 +95,8 @@ def test_the_pack_as_html_and_its_errors(demo, tmp_path):
 
     unknown = _report(warehouse, tmp_path / "x.pdf", "--period", "1999-01")
     assert unknown.returncode == 2 and "no period 1999-01 in the warehouse" in unknown.stderr
+    not_a_month = _report(warehouse, tmp_path / "x.pdf", "--period", "2025-13")
+    assert not_a_month.returncode == 2 and "expected YYYY-MM or YYYY-Qn, got '2025-13'" in not_a_month.stderr
     wrong = _report(warehouse, tmp_path / "x.docx")
     assert wrong.returncode == 2 and "--out must end in .pdf or .html" in wrong.stderr
     missing = _report(tmp_path / "none.duckdb", tmp_path / "x.pdf")

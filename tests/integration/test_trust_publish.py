@@ -54,7 +54,7 @@ def test_a_lost_required_column_blocks_and_capitals_still_count(demo, tmp_path):
     assert "structural_problem=missing required column budget_total" in first_line
     assert _sha(warehouse) == before
     # The summary says what this run landed and where to look.
-    assert "landed 1 new file (0 records, 24 quarantined)" in result.output
+    assert "landed 1 new file (0 records loaded, 24 quarantined)" in result.output
     assert "portfolio/initiatives" in result.output and "unparseable_file 1" in result.output
     assert "look closer: vmo sql --ops" in result.output
 

@@ -84,6 +84,10 @@ def test_changes_are_written_in_the_kpi_unit_and_coloured_by_its_direction():
     assert format_change(430000.0, 400000.0, "money", "lower_is_better") == ("+$30,000", red)
     assert format_change(400000.0, 430000.0, "money", "higher_is_better") == ("-$30,000", red)
     assert format_change(1.0, 1.0, "index", "higher_is_better") == ("+0.00", grey)
+    # A change that rounds to nothing at the shown precision is no change, whatever its sign.
+    assert format_change(0.10799, 0.108, "ratio", "higher_is_better") == ("+0.0 pts", grey)
+    assert format_change(610.4, 610.0, "users", "lower_is_better") == ("+0", grey)
+    assert format_change(1.004, 1.0, "index", "higher_is_better") == ("+0.00", grey)
     assert format_change(5.0, None, "days", "lower_is_better") == ("", grey)
 
 
