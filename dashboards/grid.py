@@ -44,7 +44,7 @@ GRID_COLUMNS = (
     GridColumn("launch_date", "Launch", "Delivery", "date"),
     # The delivery forecast as of as_of (fct_delivery_forecasts), whatever the period shown.
     GridColumn(
-        "on_time_probability", "On time (forecast)", "Delivery", "ratio", None, "p85_date", "date", "P85 {}"
+        "on_time_probability", "On time by baseline", "Delivery", "ratio", None, "p85_date", "date", "P85 {}"
     ),
     GridColumn("schedule_slip_days", "Schedule slip (days)", "Delivery", "days", "schedule_slip_days"),
     GridColumn(
@@ -199,7 +199,8 @@ def _launch_cell(row: pd.Series) -> dict:
         lateness = "on baseline"
     launched = bool(row.get("launched"))
     overdue = not launched and pd.Timestamp(row["launch_date"]) < pd.Timestamp(row["evaluated_on"])
-    state = "" if launched else "overdue" if overdue else "forecast"
+    # The PPM's launch milestone: its own forecast date, not the throughput forecast's P85.
+    state = "" if launched else "overdue" if overdue else "milestone forecast"
     return {
         "text": _date(row["launch_date"]),
         "sub": f"{state} · {lateness}".strip(" ·"),
