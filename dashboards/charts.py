@@ -282,39 +282,6 @@ def roadmap_chart(grid: pd.DataFrame, today) -> alt.LayerChart:
 FLOW_COLOURS = {"feature": "#1e88e5", "defect": "#e53935", "risk": "#8e24aa", "debt": "#fb8c00"}
 
 
-def flow_distribution_chart(flow: pd.DataFrame, grain: str) -> alt.Chart:
-    """The work finished in each period by Flow Framework type, as shares stacked to 100 %; the
-    current, partial period is paler."""
-    frame = flow[flow["kpi_id"].str.startswith("flow_distribution_")].copy()
-    frame["type"] = frame["kpi_id"].str.removeprefix("flow_distribution_")
-    frame["period"] = [format_period(p.date(), grain) for p in frame["period_start"]]
-    frame["note"] = ["" if bool(c) else "partial period" for c in frame["period_complete"]]
-    return (
-        alt.Chart(frame)
-        .mark_bar()
-        .encode(
-            x=alt.X(
-                "period:O", title=None, sort=list(dict.fromkeys(frame["period"])), axis=alt.Axis(labelAngle=0)
-            ),
-            y=alt.Y("value:Q", title=None, stack="normalize", axis=alt.Axis(format=".0%")),
-            color=alt.Color(
-                "type:N",
-                scale=alt.Scale(domain=list(FLOW_COLOURS), range=list(FLOW_COLOURS.values())),
-                legend=alt.Legend(orient="right", title=None),
-            ),
-            opacity=alt.condition(alt.datum.note == "", alt.value(1.0), alt.value(0.45)),
-            tooltip=[
-                alt.Tooltip("period:O"),
-                alt.Tooltip("type:N"),
-                alt.Tooltip("value:Q", title="share of items done", format=".0%"),
-                alt.Tooltip("sample_size:Q", title="items done"),
-                alt.Tooltip("note:N"),
-            ],
-        )
-        .properties(title="Work finished, by flow item type", height=240)
-    )
-
-
 def forecast_chart(distribution: pd.DataFrame, forecast: pd.Series) -> alt.LayerChart:
     """The trials of a delivery forecast by the day they finish, with P50, P85 and P95 dashed and
     the baseline launch in red."""

@@ -13,7 +13,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboards import charts, queries
-from dashboards.charts import QUADRANT_COLOURS, flow_distribution_chart
+from dashboards.charts import FLOW_COLOURS, QUADRANT_COLOURS
 from dashboards.formatting import (
     RAG_COLOURS,
     csv_safe,
@@ -441,9 +441,60 @@ def flow_section(values: pd.DataFrame, history: pd.DataFrame, grain: str) -> Non
     with chart:
         recent = history[history["period_start"].isin(sorted(history["period_start"].unique())[-12:])]
         if recent["kpi_id"].str.startswith("flow_distribution_").any():
-            show_chart(flow_distribution_chart, (recent, grain), width="stretch")
+            st.html(flow_distribution_html(recent, grain))
         else:
             st.caption("No flow items finished in these periods.")
+
+
+@st.cache_data(ttl=queries.CACHE_SECONDS, show_spinner=False, max_entries=32)
+def flow_distribution_html(flow: pd.DataFrame, grain: str) -> str:
+    """The work finished in each period by Flow Framework type, as shares stacked to 100 % (the
+    first type at the top); the current, partial period paler; each share, and the items done,
+    on hover. Bars of HTML, not a Vega chart: drawing a chart in the browser was 0.1-0.2 s of the
+    overview's second at L (bench/PROFILE.md), for four shares a period."""
+    e = html.escape
+    shares = flow[flow["kpi_id"].str.startswith("flow_distribution_")].copy()
+    shares["type"] = shares["kpi_id"].str.removeprefix("flow_distribution_")
+    columns = []
+    for period_start, period in shares.groupby("period_start", sort=True):
+        label = format_period(pd.Timestamp(period_start).date(), grain)
+        partial = not bool(period["period_complete"].iloc[0])
+        done = int(period["sample_size"].max())
+        by_type = dict(zip(period["type"], period["value"], strict=False))
+        note = " (partial period)" if partial else ""
+        segments = "".join(
+            f'<div style="height:{100 * by_type[kind]:.2f}%;background:{colour}" title="{e(label)} ·'
+            f' {kind}: {by_type[kind]:.0%} of {done:,} items done{note}"></div>'
+            for kind, colour in FLOW_COLOURS.items()
+            if by_type.get(kind)
+        )
+        columns.append(
+            f'<div class="col{" partial" if partial else ""}"><div class="bar">{segments}</div>'
+            f'<div class="label">{e(label)}{"*" if partial else ""}</div></div>'
+        )
+    legend = "".join(f'<span><i style="background:{c}"></i>{k}</span>' for k, c in FLOW_COLOURS.items())
+    partial_note = (
+        '<div class="note">* partial period: its shares will still move</div>'
+        if not shares["period_complete"].astype(bool).all()
+        else ""
+    )
+    return f"""<style>
+.vmo-flow {{ font-family: "Source Sans Pro", "Source Sans 3", sans-serif; color: #37474f; }}
+.vmo-flow .title {{ font-weight: 600; font-size: 13px; margin-bottom: 6px; }}
+.vmo-flow .plot {{ display: flex; gap: 6px; height: 220px; }}
+.vmo-flow .axis {{ display: flex; flex-direction: column; justify-content: space-between;
+  font-size: 11px; color: #78909c; height: 200px; text-align: right; }}
+.vmo-flow .col {{ flex: 1; display: flex; flex-direction: column; min-width: 0; }}
+.vmo-flow .bar {{ height: 200px; display: flex; flex-direction: column; background: #eceff1; }}
+.vmo-flow .col.partial .bar {{ opacity: 0.45; }}
+.vmo-flow .label {{ font-size: 11px; text-align: center; white-space: nowrap; overflow: hidden; }}
+.vmo-flow .legend {{ font-size: 12px; margin-top: 4px; }}
+.vmo-flow .legend span {{ margin-right: 12px; }}
+.vmo-flow .legend i {{ display: inline-block; width: 10px; height: 10px; margin-right: 4px; }}
+.vmo-flow .note {{ font-size: 11px; color: #78909c; }}
+</style><div class="vmo-flow"><div class="title">Work finished, by flow item type</div>
+<div class="plot"><div class="axis"><span>100%</span><span>50%</span><span>0%</span></div>
+{"".join(columns)}</div><div class="legend">{legend}</div>{partial_note}</div>"""
 
 
 def health_summary(row: pd.Series) -> None:

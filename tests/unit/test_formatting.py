@@ -172,3 +172,49 @@ def test_the_portfolio_table_rates_only_what_has_sample_enough_and_links_each_po
     assert ">2.0 days*</td>" in f2 and "n = 3 incidents · too few to rate (5 needed)" in f2
     # F2 has no change failure rate: a dash, not a blank or a zero.
     assert '<td class="muted">–</td>' in f2
+
+
+def test_the_flow_distribution_stacks_each_period_to_its_shares_and_marks_the_partial_one():
+    import pandas as pd
+
+    from dashboards.charts import FLOW_COLOURS
+    from dashboards.components import flow_distribution_html
+
+    def share(kpi_type, start, value, done, complete):
+        return dict(
+            kpi_id=f"flow_distribution_{kpi_type}",
+            period_start=pd.Timestamp(start),
+            value=value,
+            sample_size=done,
+            period_complete=complete,
+        )
+
+    # May: 3 of 4 items done were features, 1 a defect; June (partial): 1 of 2 a risk, 1 a debt.
+    # A flow_load row of the same history is not a share and draws nothing.
+    flow = pd.DataFrame(
+        [
+            share("feature", "2025-05-01", 0.75, 4, True),
+            share("defect", "2025-05-01", 0.25, 4, True),
+            share("risk", "2025-06-01", 0.5, 2, False),
+            share("debt", "2025-06-01", 0.5, 2, False),
+            dict(
+                kpi_id="flow_load",
+                period_start=pd.Timestamp("2025-06-01"),
+                value=7.0,
+                sample_size=7,
+                period_complete=False,
+            ),
+        ]
+    )
+    html = flow_distribution_html.__wrapped__(flow, "month")
+    may, june = html.split('<div class="col')[1:]
+    assert (
+        f'height:75.00%;background:{FLOW_COLOURS["feature"]}" title="2025-05 · feature: 75% of 4 items done"'
+        in may
+    )
+    assert f'height:25.00%;background:{FLOW_COLOURS["defect"]}"' in may and "partial" not in may
+    assert may.index("feature:") < may.index("defect:")  # stacked in the legend's order, top down
+    assert june.startswith(' partial"') and ">2025-06*<" in june
+    assert "risk: 50% of 2 items done (partial period)" in june and "debt: 50%" in june
+    assert "feature" not in june.split('class="label"')[0]  # a type with no share draws nothing
+    assert html.count('<div class="col') == 2 and "partial period: its shares will still move" in html
