@@ -95,6 +95,17 @@ def _explain(connection, kpi_id: str, entity_type: str, entity_id: str, period: 
     ).fetchall()
     title = f"{name} ({kpi_id}) · {entity_type} {entity_id} · {period.grain} {period.label()}"
     if not rows:
+        known = connection.execute(
+            "SELECT count(*) FILTER (WHERE entity_id = ?),"
+            " string_agg(DISTINCT entity_id, ', ' ORDER BY entity_id)"
+            " FROM analytics.kpi_values WHERE entity_type = ?",
+            [entity_id, entity_type],
+        ).fetchall()[0]
+        if not known[0]:
+            listed = known[1] or "none"
+            raise ExplainArgumentError(
+                f"--entity: no {entity_type} {entity_id!r} has a KPI value; the {entity_type}s: {listed}"
+            )
         where = f"{kpi_id} is defined for {_listed(entity_types)} by {_listed(grains)}"
         raise ExplainError(
             f"{title}: no value. A period with no inputs has no row; {where}. "

@@ -217,6 +217,7 @@ def test_explain_says_what_it_cannot_explain(demo):
         ("no_such_kpi", "product:P11", "2025-03"): (2, "unknown KPI 'no_such_kpi'"),
         ("nps", "product:P11", "2025-13"): (2, "expected YYYY-MM or YYYY-Qn"),
         ("nps", "team:X", "2025-03"): (2, "expected TYPE:ID"),
+        ("nps", "product:P99", "2025-03"): (2, "no product 'P99' has a KPI value; the products: P11, "),
         ("nps", "product:P11", "2019-03"): (
             1,
             "no value. A period with no inputs has no row; nps is defined for product, portfolio,",
