@@ -71,7 +71,7 @@ GRID_COLUMNS = (
         "{} users",
     ),
     GridColumn("nps_change", "NPS change", "Value", "score"),
-    GridColumn("benefit_realization_rate", "Benefit realised", "Value", "ratio", "benefit_realization_rate"),
+    GridColumn("benefit_realization_rate", "Benefit realization", "Value", "ratio", "benefit_realization_rate"),
     GridColumn("roi", "ROI", "Value", "ratio", "roi"),
     GridColumn("time_to_value_days", "Time to value (days)", "Value", "days", "time_to_value_days"),
     GridColumn("value_health", "Value health", "Value", "health"),
