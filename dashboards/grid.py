@@ -71,7 +71,9 @@ GRID_COLUMNS = (
         "{} users",
     ),
     GridColumn("nps_change", "NPS change", "Value", "score"),
-    GridColumn("benefit_realization_rate", "Benefit realization", "Value", "ratio", "benefit_realization_rate"),
+    GridColumn(
+        "benefit_realization_rate", "Benefit realization", "Value", "ratio", "benefit_realization_rate"
+    ),
     GridColumn("roi", "ROI", "Value", "ratio", "roi"),
     GridColumn("time_to_value_days", "Time to value (days)", "Value", "days", "time_to_value_days"),
     GridColumn("value_health", "Value health", "Value", "health"),
@@ -199,8 +201,9 @@ def _launch_cell(row: pd.Series) -> dict:
         lateness = "on baseline"
     launched = bool(row.get("launched"))
     overdue = not launched and pd.Timestamp(row["launch_date"]) < pd.Timestamp(row["evaluated_on"])
-    # The PPM's launch milestone: its own forecast date, not the throughput forecast's P85.
-    state = "" if launched else "overdue" if overdue else "milestone forecast"
+    # The PPM's launch milestone, planned (its forecast date, else its baseline): not the
+    # throughput forecast's P85 beside it.
+    state = "" if launched else "overdue" if overdue else "planned"
     return {
         "text": _date(row["launch_date"]),
         "sub": f"{state} · {lateness}".strip(" ·"),

@@ -147,10 +147,10 @@ def run(
 LOOPBACK = "127.0.0.1"
 _HOST_HELP = (
     "Address to listen on. The default, 127.0.0.1, serves this machine only; any other"
-    " address (0.0.0.0: every interface) {exposes}, without a login, to everyone who can reach it."
+    " address (0.0.0.0: every interface) {exposes} to everyone who can reach it, without a login."
 )
 _SCORECARDS = "shows the scorecards"
-_DAGSTER_UI = "lets anyone start and cancel runs in Dagster's UI and read every asset"
+_DAGSTER_UI = "opens Dagster's UI, where runs are started and cancelled,"
 HostOpt = Annotated[str, typer.Option("--host", help=_HOST_HELP.format(exposes=_SCORECARDS))]
 DagsterHostOpt = Annotated[str, typer.Option("--host", help=_HOST_HELP.format(exposes=_DAGSTER_UI))]
 

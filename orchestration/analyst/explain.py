@@ -95,14 +95,15 @@ def _explain(connection, kpi_id: str, entity_type: str, entity_id: str, period: 
     ).fetchall()
     title = f"{name} ({kpi_id}) · {entity_type} {entity_id} · {period.grain} {period.label()}"
     if not rows:
-        known = connection.execute(
-            "SELECT count(*) FILTER (WHERE entity_id = ?),"
-            " string_agg(DISTINCT entity_id, ', ' ORDER BY entity_id)"
+        found, entities = connection.execute(
+            "SELECT count(*) FILTER (WHERE entity_id = ?), list(DISTINCT entity_id ORDER BY entity_id)"
             " FROM analytics.kpi_values WHERE entity_type = ?",
             [entity_id, entity_type],
         ).fetchall()[0]
-        if not known[0]:
-            listed = known[1] or "none"
+        if not found:
+            entities = entities or []
+            more = f" and {len(entities) - 12} more" if len(entities) > 12 else ""
+            listed = ", ".join(entities[:12]) + more if entities else "none"
             raise ExplainArgumentError(
                 f"--entity: no {entity_type} {entity_id!r} has a KPI value; the {entity_type}s: {listed}"
             )

@@ -20,11 +20,20 @@
 {% macro vmo_create_or_replace(kind) %}
   {%- set existing_relation = load_cached_relation(this) -%}
   {%- set target_relation = this.incorporate(type=kind) -%}
+  {#- What a run of the stock materializations killed midway may have left (a lookup in dbt's
+      cache; a statement only where one exists). -#}
+  {% for leftover in [make_intermediate_relation(target_relation), make_backup_relation(target_relation, kind)] %}
+    {{ drop_relation_if_exists(load_cached_relation(leftover)) }}
+  {% endfor %}
   {{ run_hooks(pre_hooks, inside_transaction=False) }}
   {{ run_hooks(pre_hooks, inside_transaction=True) }}
-  {#- `create or replace` replaces only an object of the same kind -#}
+  {#- `create or replace` replaces only an object of the same kind: one of the other kind is
+      dropped first, in the same transaction, so that a build that fails leaves it in place. -#}
   {% if existing_relation is not none and existing_relation.type != kind %}
-    {{ adapter.drop_relation(existing_relation) }}
+    {% call statement('drop_other_kind') -%}
+      drop {{ existing_relation.type }} if exists {{ existing_relation }} cascade
+    {%- endcall %}
+    {% do adapter.cache_dropped(existing_relation) %}
   {% endif %}
   {% call statement('main') -%}
     create or replace {{ kind }} {{ target_relation }} as (
