@@ -422,9 +422,10 @@ def scorecard_values(values: pd.DataFrame) -> pd.DataFrame:
     return values[values["counts_in_health"].astype(bool)]
 
 
-def flow_section(values: pd.DataFrame, history: pd.DataFrame, grain: str) -> None:
+def flow_section(values: pd.DataFrame, history: pd.DataFrame, grain: str, period) -> None:
     """Flow load and flow efficiency of the period as cards, beside the work finished in each
-    period by flow item type; the Flow Framework's view, not counted in health."""
+    period by flow item type up to it (the twelve periods ending with the one shown); the Flow
+    Framework's view, not counted in health."""
     flow = values[~values["counts_in_health"].astype(bool)]
     if flow.empty and history.empty:
         return
@@ -439,11 +440,15 @@ def flow_section(values: pd.DataFrame, history: pd.DataFrame, grain: str) -> Non
     with cards:
         kpi_cards(flow[flow["kpi_id"].isin(["flow_load", "flow_efficiency"])], per_row=1)
     with chart:
-        recent = history[history["period_start"].isin(sorted(history["period_start"].unique())[-12:])]
+        shown = history[history["period_start"] <= pd.Timestamp(period)]
+        recent = shown[shown["period_start"].isin(sorted(shown["period_start"].unique())[-12:])]
         if recent["kpi_id"].str.startswith("flow_distribution_").any():
             st.html(flow_distribution_html(recent, grain))
         else:
             st.caption("No flow items finished in these periods.")
+
+
+PALER = ' style="opacity:0.45"'  # a period not yet complete
 
 
 @st.cache_data(ttl=queries.CACHE_SECONDS, show_spinner=False, max_entries=32)
@@ -469,7 +474,7 @@ def flow_distribution_html(flow: pd.DataFrame, grain: str) -> str:
             if by_type.get(kind)
         )
         columns.append(
-            f'<div class="col{" partial" if partial else ""}"><div class="bar">{segments}</div>'
+            f'<div class="col"><div class="bar"{PALER if partial else ""}>{segments}</div>'
             f'<div class="label">{e(label)}{"*" if partial else ""}</div></div>'
         )
     legend = "".join(f'<span><i style="background:{c}"></i>{k}</span>' for k, c in FLOW_COLOURS.items())
@@ -486,7 +491,6 @@ def flow_distribution_html(flow: pd.DataFrame, grain: str) -> str:
   font-size: 11px; color: #78909c; height: 200px; text-align: right; }}
 .vmo-flow .col {{ flex: 1; display: flex; flex-direction: column; min-width: 0; }}
 .vmo-flow .bar {{ height: 200px; display: flex; flex-direction: column; background: #eceff1; }}
-.vmo-flow .col.partial .bar {{ opacity: 0.45; }}
 .vmo-flow .label {{ font-size: 11px; text-align: center; white-space: nowrap; overflow: hidden; }}
 .vmo-flow .legend {{ font-size: 12px; margin-top: 4px; }}
 .vmo-flow .legend span {{ margin-right: 12px; }}

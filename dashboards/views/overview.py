@@ -51,7 +51,7 @@ for domain in ("delivery", "value", "strategy"):
         st.subheader(domain.title())
         kpi_cards(values)
     if domain == "delivery":
-        flow_section(organisation, queries.flow_history(version, "organisation", "all", grain), grain)
+        flow_section(organisation, queries.flow_history(version, "organisation", "all", grain), grain, period)
 
 st.header("Initiatives: delivery and value")
 grid = queries.initiative_grid(version, grain, period)

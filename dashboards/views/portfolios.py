@@ -51,7 +51,7 @@ if values.empty:
     st.info("No KPI values for this period.")
 else:
     kpi_cards(scorecard_values(values))
-flow_section(values, queries.flow_history(version, entity_type, entity_id, grain), grain)
+flow_section(values, queries.flow_history(version, entity_type, entity_id, grain), grain, period)
 
 st.subheader(f"Initiatives · {format_period(period, grain)}")
 grid = queries.initiative_grid(version, grain, period)
