@@ -328,10 +328,19 @@ def _write_comments(
     comment = working.tables[table]
     if held.tables.get(table) != comment:
         connection.execute(f"COMMENT ON TABLE {name} IS {_literal_or_null(comment)}")
-    held_columns = {column: text for column, _, text in held.columns.get(table, [])}
-    for column, _, text in working.columns.get(table, []):
+    _write_column_comments(connection, table, working, held)
+
+
+def _write_column_comments(
+    connection: duckdb.DuckDBPyConnection, relation: tuple[str, str], working: _Catalog, held: _Catalog
+) -> None:
+    """The comments of the table's or view's columns as `working` has them, where `held` differs."""
+    held_columns = {column: text for column, _, text in held.columns.get(relation, [])}
+    for column, _, text in working.columns.get(relation, []):
         if held_columns.get(column) != text:
-            connection.execute(f"COMMENT ON COLUMN {name}.{q(column)} IS {_literal_or_null(text)}")
+            connection.execute(
+                f"COMMENT ON COLUMN {q(relation[0])}.{q(relation[1])}.{q(column)} IS {_literal_or_null(text)}"
+            )
 
 
 def _literal_or_null(text: str | None) -> str:
@@ -353,11 +362,7 @@ def _views_like(connection: duckdb.DuckDBPyConnection, working: _Catalog) -> Non
                 continue
             if comment is not None:
                 connection.execute(f"COMMENT ON VIEW {q(schema)}.{q(view)} IS {quote_literal(comment)}")
-            for column, _, text in working.columns.get((schema, view), []):
-                if text is not None:
-                    connection.execute(
-                        f"COMMENT ON COLUMN {q(schema)}.{q(view)}.{q(column)} IS {quote_literal(text)}"
-                    )
+            _write_column_comments(connection, (schema, view), working, _Catalog())  # a new view
         if len(failed) == len(waiting):
             raise next(iter(failed.values()))[1]
         waiting = {key: view for key, (view, _) in failed.items()}
