@@ -51,6 +51,16 @@ def format_period(start: dt.date, grain: str) -> str:
     return f"{start:%Y-%m}"
 
 
+def parse_period(text: str) -> tuple[str, dt.date] | None:
+    """(grain, start) of a period as a reader writes it, YYYY-MM or YYYY-Qn (format_period's
+    inverse); None for anything else."""
+    if (match := re.fullmatch(r"(\d{4})-(\d{2})", text)) and 1 <= int(match[2]) <= 12:
+        return "month", dt.date(int(match[1]), int(match[2]), 1)
+    if match := re.fullmatch(r"(\d{4})-Q([1-4])", text, flags=re.I):
+        return "quarter", dt.date(int(match[1]), (int(match[2]) - 1) * 3 + 1, 1)
+    return None
+
+
 def period_end(start: dt.date, grain: str) -> dt.date:
     months = 3 if grain == "quarter" else 1
     year, month = divmod(start.month - 1 + months, 12)

@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime as dt
 import html
 import os
-import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +22,7 @@ from dashboards.formatting import (
     format_change,
     format_period,
     format_value,
+    parse_period,
     period_label,
     sample_items,
     too_few,
@@ -57,9 +57,11 @@ class Period:
 
 def choose_period(version: tuple[str, int], wanted: str | None) -> Period:
     """YYYY-MM or YYYY-Qn as published; without one, the latest complete month."""
-    if wanted is not None and not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2]|Q[1-4])", wanted.upper()):
-        raise PackError(f"--period: expected YYYY-MM or YYYY-Qn, got {wanted!r}")
-    grain = "quarter" if wanted and "-Q" in wanted.upper() else "month"
+    grain, wanted_start = "month", None
+    if wanted is not None:
+        if (parsed := parse_period(wanted)) is None:
+            raise PackError(f"--period: expected YYYY-MM or YYYY-Qn, got {wanted!r}")
+        grain, wanted_start = parsed
     available = queries.periods(version, grain)
     if wanted is None:
         complete = [(start, done) for start, done in available if done]
@@ -67,7 +69,7 @@ def choose_period(version: tuple[str, int], wanted: str | None) -> Period:
             raise PackError("the warehouse holds no complete month yet: give --period")
         return Period(grain, *complete[0])
     for start, done in available:
-        if format_period(start, grain) == wanted.upper():
+        if format_period(start, grain) == format_period(wanted_start, grain):
             return Period(grain, start, done)
     names = ", ".join(format_period(start, grain) for start, _ in available[:6])
     raise PackError(f"no period {wanted} in the warehouse (the latest: {names})")

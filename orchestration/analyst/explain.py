@@ -5,13 +5,12 @@ computed from (analytics.kpi_evidence), so that the number can be checked by han
 from __future__ import annotations
 
 import datetime as dt
-import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from dashboards.formatting import format_value
+from dashboards.formatting import format_period, format_value, parse_period
 from orchestration.analyst.sql_prompt import Result, render_table
 
 ENTITY_TYPES = ("initiative", "product", "portfolio", "organisation")
@@ -33,18 +32,12 @@ class Period:
 
     @classmethod
     def parse(cls, text: str) -> Period:
-        if match := re.fullmatch(r"(\d{4})-(\d{2})", text):
-            year, month = int(match[1]), int(match[2])
-            if 1 <= month <= 12:
-                return cls("month", dt.date(year, month, 1))
-        if match := re.fullmatch(r"(\d{4})-Q([1-4])", text, flags=re.I):
-            return cls("quarter", dt.date(int(match[1]), (int(match[2]) - 1) * 3 + 1, 1))
+        if parsed := parse_period(text):
+            return cls(*parsed)
         raise ExplainArgumentError(f"--period: expected YYYY-MM or YYYY-Qn, got {text!r}")
 
     def label(self) -> str:
-        if self.grain == "month":
-            return self.start.strftime("%Y-%m")
-        return f"{self.start.year}-Q{(self.start.month - 1) // 3 + 1}"
+        return format_period(self.start, self.grain)
 
 
 def parse_entity(text: str) -> tuple[str, str]:

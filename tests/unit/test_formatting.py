@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboards.formatting import format_period, format_value, trend_arrow
+from dashboards.formatting import format_period, format_value, parse_period, trend_arrow
 
 
 def test_values_by_unit():
@@ -22,6 +22,10 @@ def test_values_by_unit():
 def test_periods_and_trend():
     assert format_period(dt.date(2025, 4, 1), "quarter") == "2025-Q2"
     assert format_period(dt.date(2025, 4, 1), "month") == "2025-04"
+    # The inverse, as `vmo explain` and `vmo report` read --period.
+    assert parse_period("2025-04") == ("month", dt.date(2025, 4, 1))
+    assert parse_period("2025-q3") == ("quarter", dt.date(2025, 7, 1))
+    assert [parse_period(t) for t in ("2025-13", "2025-00", "2025-4", "2025-Q5", "25-04")] == [None] * 5
     assert trend_arrow(2.0, 1.0) == "▲" and trend_arrow(1.0, 2.0) == "▼" and trend_arrow(1.0, None) == ""
 
 
