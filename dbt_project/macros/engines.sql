@@ -27,6 +27,12 @@
 {# Spark's chr() takes its argument modulo 256: the code point from its UTF-8 bytes. #}
 {% macro spark__max_character() -%}decode(unhex('F48FBFBF'), 'UTF-8'){%- endmacro %}
 
+{# A date's day of the month as one bit of an integer (day 1 the lowest): a month's distinct
+   days are the bits set in the bitwise OR of its days' bits. #}
+{% macro day_of_month_bit(day) -%}{{ return(adapter.dispatch('day_of_month_bit', 'vmo')(day)) }}{%- endmacro %}
+{% macro default__day_of_month_bit(day) -%}(1 << (dayofmonth({{ day }}) - 1)){%- endmacro %}
+{% macro spark__day_of_month_bit(day) -%}shiftleft(1, dayofmonth({{ day }}) - 1){%- endmacro %}
+
 {# A ';'-separated text as a list of its trimmed, non-empty parts. #}
 {% macro split_list(text, separator) -%}{{ return(adapter.dispatch('split_list', 'vmo')(text, separator)) }}{%- endmacro %}
 {% macro default__split_list(text, separator) -%}

@@ -71,7 +71,12 @@ cross join {{ period_grains() }} as grains
 {% macro period_user_rows(product_days, feature_days) %}
 {#- Each user's days per entity and month first, and a quarter's from its months' rows: months do
     not overlap, so a quarter's distinct days are the sum of its months'. Grouping the user-days
-    once per grain took twice as long (usage_by_period at L: 67 -> 34 s, the same rows). -#}
+    once per grain took twice as long (usage_by_period at L: 67 -> 34 s, the same rows).
+    A user's days of a month are one integer, a bit a day (day_of_month_bit), set once per
+    product or feature: an entity counting several of them ORs their months' bits, and its
+    distinct days are the bits set. Counting the distinct days of every row at every level
+    instead took twice as long again (the counts of every period at L: 16.2-17.0 -> 8.4-8.6 s,
+    the same rows). -#}
 select
     m.entity_type,
     m.entity_id,
@@ -84,22 +89,35 @@ from (
     select
         u.entity_type,
         u.entity_id,
-        cast({{ dbt.date_trunc('month', 'u.activity_date') }} as date) as month_start,
+        u.month_start,
         u.user_id,
-        min(u.activity_date) as first_active_on,
-        count(distinct u.activity_date) as active_days
+        min(u.first_active_on) as first_active_on,
+        bit_count(bit_or(u.active_day_bits)) as active_days
     from (
-        select e.entity_type, e.entity_id, u.user_id, u.activity_date
-        from ({{ product_days }}) as u
+        select e.entity_type, e.entity_id, u.month_start, u.user_id, u.first_active_on, u.active_day_bits
+        from ({{ user_months('u.product_id', product_days) }}) as u
         inner join {{ ref('dim_product_entities') }} as e on u.product_id = e.product_id
         union all
-        select 'initiative', f.initiative_id, u.user_id, u.activity_date
-        from ({{ feature_days }}) as u
+        select 'initiative', f.initiative_id, u.month_start, u.user_id, u.first_active_on, u.active_day_bits
+        from ({{ user_months('u.product_id, u.feature', feature_days) }}) as u
         inner join {{ ref('dim_initiative_features') }} as f on u.product_id = f.product_id and u.feature = f.feature
     ) as u
     group by all
 ) as m
 cross join {{ period_grains() }} as g
+group by all
+{% endmacro %}
+
+{# Per `keys` (of `days`, aliased u) and user, each month's first active day and the bits of its
+   active days. #}
+{% macro user_months(keys, days) %}
+select
+    {{ keys }},
+    u.user_id,
+    cast({{ dbt.date_trunc('month', 'u.activity_date') }} as date) as month_start,
+    min(u.activity_date) as first_active_on,
+    bit_or({{ day_of_month_bit('u.activity_date') }}) as active_day_bits
+from ({{ days }}) as u
 group by all
 {% endmacro %}
 
