@@ -82,6 +82,16 @@ def _swap_used_feature_keys(initiatives: list[dict], used: set[str]) -> None:
     first["feature_keys"], other["feature_keys"] = other["feature_keys"], first["feature_keys"]
 
 
+def _as_kept_by_earlier_code(work_db) -> None:
+    """The event history and its daily parts as code before this one kept them: with the landed
+    file's path in every row, the parts one per file."""
+    import duckdb
+
+    with duckdb.connect(str(work_db)) as connection:
+        for table in ("int_track_events", "int_usage_daily_parts"):
+            connection.execute(f"ALTER TABLE intermediate.{table} ADD COLUMN _file VARCHAR DEFAULT 'a.jsonl'")
+
+
 def test_an_incremental_run_equals_a_fresh_run_on_the_same_files(tmp_path):
     from orchestration.demo.generator import generate
 
@@ -90,6 +100,7 @@ def test_an_incremental_run_equals_a_fresh_run_on_the_same_files(tmp_path):
     kept = settings_for(tmp_path / "kept", landing, "2025-06-30")
     assert run(kept).outcome == "published"
     before = kpi_values_digest(kept.warehouse)
+    _as_kept_by_earlier_code(kept.work_db)
 
     _next_day(landing)
     incremental = run(kept)
@@ -100,6 +111,12 @@ def test_an_incremental_run_equals_a_fresh_run_on_the_same_files(tmp_path):
         kept.warehouse, fresh.warehouse
     )
     assert kpi_values_digest(kept.warehouse) != before
+    # The state kept by earlier code took the runs' new shape as it went on.
+    for table in ("int_track_events", "int_usage_daily_parts"):
+        columns = query(
+            kept.work_db, f"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}'"
+        )
+        assert ("_file",) not in columns, table
     # The overwritten export replaced its earlier version: one row per milestone, as landed now.
     for settings in (kept, fresh):
         rows = query(settings.work_db, "SELECT count(*), count(DISTINCT milestone_id) FROM raw.milestones")

@@ -1,14 +1,15 @@
 -- Track calls, each messageId once (its first landed copy), kept from run to run: a run reads
--- only the raw rows of file versions (file, ingest run) this table has not seen, so the event
--- history is parsed and deduplicated once, not on every run (macros/incremental.sql). A version
--- holding only resent messages adds nothing; an events file overwritten with more events adds
--- the new ones.
-{{ config(materialized='incremental') }}
+-- only the raw rows of ingest runs this table has not seen, so the event history is parsed and
+-- deduplicated once, not on every run (macros/incremental.sql). A file holding only resent
+-- messages adds nothing; an events file overwritten with more events adds the new ones.
+-- The landed file of each copy stays in raw (stg_segment__track_events): kept here too, it cost
+-- a first run at L a second of writing, and nothing reads it.
+{{ config(materialized='incremental', on_schema_change='sync_all_columns') }}
 
 with landed as (
     select landed.*
     from {{ ref('stg_segment__track_events') }} as landed
-    {{ only_unseen_file_versions('landed', ref('stg_segment__track_events')) }}
+    {{ only_unseen_ingest_runs('landed', ref('stg_segment__track_events')) }}
 ),
 
 -- Only a message landed more than once has copies to rank: ranking every row to find the 0.5 %
@@ -39,7 +40,7 @@ first_copies as (
     )
 )
 
-select message_id, event, user_id, is_anonymous, event_at, product_id, feature, _file, _run_id
+select message_id, event, user_id, is_anonymous, event_at, product_id, feature, _run_id
 from first_copies
 {% if is_incremental() %}
     -- not exists, not `not in`: message_id is never null, and the anti-join is 3 times cheaper
