@@ -40,14 +40,11 @@ def spark_dir(settings: Settings) -> Path:
 
 
 # How this code lays out the Spark tables it keeps from run to run. A Spark state built by code of
-# another layout (before the usage facts and counts were partitioned; before the event history and
-# its daily parts dropped the landed file's path) is rebuilt whole, once (dbt's --full-refresh),
-# rather than updated in place in a shape the models no longer expect: Spark's Parquet tables take
-# no column drops.
-SPARK_LAYOUT = (
-    "3: the event history appended, its daily parts per ingest run; the usage facts partitioned by"
-    " day, the counts by period"
-)
+# another layout (before the usage facts and counts were partitioned) is rebuilt whole, once
+# (dbt's --full-refresh), rather than updated in place in a shape the models no longer expect; all
+# but the event history, which keeps events raw no longer holds (int_track_events: full_refresh
+# false).
+SPARK_LAYOUT = "2: the event history appended; the usage facts partitioned by day, the counts by period"
 
 
 def spark_layout_changed(settings: Settings) -> bool:

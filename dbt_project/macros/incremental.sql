@@ -21,3 +21,34 @@
         )
     {% endif %}
 {%- endmacro %}
+
+{#
+  Pre-hook of the event history and its daily parts: code before this one kept the landed
+  file's path in every row of both, and the parts one per file. A table kept by it is brought to
+  this shape once, in place, its rows kept: the history holds events that raw no longer does (an
+  events file overwritten since keeps counting the messages it dropped), so it is never rebuilt
+  from raw. `grouped` sums the rows that the dropped column alone told apart.
+#}
+{% macro drop_landed_file_column(grouped=false) %}
+    {% if execute and is_incremental() %}
+        {% set columns = adapter.get_columns_in_relation(this) | map(attribute='name') | list %}
+        {% if '_file' in columns %}
+            {% set kept = columns | reject('equalto', '_file') | list %}
+            {% set reshaped = this.incorporate(path={'identifier': this.identifier ~ '__reshaped'}) %}
+            {% if grouped %}
+                {% set rows %}
+                    select product_id, user_id, feature, activity_date, bool_and(is_anonymous) as is_anonymous,
+                        cast(sum(event_count) as bigint) as event_count, _run_id
+                    from {{ this }}
+                    group by product_id, user_id, feature, activity_date, _run_id
+                {% endset %}
+            {% else %}
+                {% set rows %}select {{ kept | join(', ') }} from {{ this }}{% endset %}
+            {% endif %}
+            {% do run_query(create_table_as(false, reshaped, rows)) %}
+            {% do run_query('drop table ' ~ this) %}
+            {% do run_query('alter table ' ~ reshaped ~ ' rename to ' ~ adapter.quote(this.identifier)) %}
+        {% endif %}
+    {% endif %}
+    select 1
+{% endmacro %}

@@ -83,13 +83,31 @@ def _swap_used_feature_keys(initiatives: list[dict], used: set[str]) -> None:
 
 
 def _as_kept_by_earlier_code(work_db) -> None:
-    """The event history and its daily parts as code before this one kept them: with the landed
-    file's path in every row, the parts one per file."""
+    """The event history and its daily parts as code before this one kept them: the landed file's
+    path in every row, and the parts one per file (here, a user-day's events split over two)."""
     import duckdb
 
     with duckdb.connect(str(work_db)) as connection:
         for table in ("int_track_events", "int_usage_daily_parts"):
             connection.execute(f"ALTER TABLE intermediate.{table} ADD COLUMN _file VARCHAR DEFAULT 'a.jsonl'")
+        parts = "intermediate.int_usage_daily_parts"
+        connection.execute(
+            f"INSERT INTO {parts} SELECT * REPLACE (event_count - 1 AS event_count, 'b.jsonl' AS _file)"
+            f" FROM {parts} WHERE event_count > 1"
+        )
+        split = connection.execute(
+            f"UPDATE {parts} SET event_count = 1 WHERE event_count > 1 AND _file = 'a.jsonl'"
+        )
+        assert split.fetchone()[0] > 0
+
+
+def _parts_per_key(work_db) -> int:
+    """The most parts the daily parts hold for one product, user, feature, day and ingest run."""
+    return query(
+        work_db,
+        "SELECT max(n) FROM (SELECT count(*) AS n FROM intermediate.int_usage_daily_parts"
+        " GROUP BY product_id, user_id, feature, activity_date, _run_id)",
+    )[0][0]
 
 
 def test_an_incremental_run_equals_a_fresh_run_on_the_same_files(tmp_path):
@@ -111,12 +129,16 @@ def test_an_incremental_run_equals_a_fresh_run_on_the_same_files(tmp_path):
         kept.warehouse, fresh.warehouse
     )
     assert kpi_values_digest(kept.warehouse) != before
-    # The state kept by earlier code took the runs' new shape as it went on.
+    # The state kept by earlier code was reshaped once, its rows kept: the KPI values above equal
+    # a fresh run's, and the parts are one per key again.
     for table in ("int_track_events", "int_usage_daily_parts"):
         columns = query(
-            kept.work_db, f"SELECT column_name FROM information_schema.columns WHERE table_name = '{table}'"
+            kept.work_db,
+            "SELECT column_name FROM information_schema.columns"
+            f" WHERE table_schema = 'intermediate' AND table_name = '{table}'",
         )
-        assert ("_file",) not in columns, table
+        assert columns and ("_file",) not in columns, table
+    assert _parts_per_key(kept.work_db) == _parts_per_key(fresh.work_db) == 1
     # The overwritten export replaced its earlier version: one row per milestone, as landed now.
     for settings in (kept, fresh):
         rows = query(settings.work_db, "SELECT count(*), count(DISTINCT milestone_id) FROM raw.milestones")
