@@ -69,7 +69,7 @@ def choose_period(version: tuple[str, int], wanted: str | None) -> Period:
             raise PackError("the warehouse holds no complete month yet: give --period")
         return Period(grain, *complete[0])
     for start, done in available:
-        if format_period(start, grain) == format_period(wanted_start, grain):
+        if start == wanted_start:
             return Period(grain, start, done)
     names = ", ".join(format_period(start, grain) for start, _ in available[:6])
     raise PackError(f"no period {wanted} in the warehouse (the latest: {names})")
