@@ -34,10 +34,11 @@ resent_copies as (
 first_copies as (
     select *
     from landed
-    where not exists (
-        select 1 from resent as r
-        where r.message_id = landed.message_id
-    )
+    where
+        not exists (
+            select 1 from resent as r
+            where r.message_id = landed.message_id
+        )
     union all
     {{ latest_landed('resent_copies', ['message_id'], '_file, _record') | indent(4) }}
 )
