@@ -6,6 +6,7 @@ import datetime as dt
 import html
 import math
 import re
+from dataclasses import dataclass
 
 import pandas as pd
 
@@ -51,14 +52,26 @@ def format_period(start: dt.date, grain: str) -> str:
     return f"{start:%Y-%m}"
 
 
-def parse_period(text: str) -> tuple[str, dt.date] | None:
-    """(grain, start) of a period as a reader writes it, YYYY-MM or YYYY-Qn (format_period's
-    inverse); None for anything else."""
-    if (match := re.fullmatch(r"(\d{4})-(\d{2})", text)) and 1 <= int(match[2]) <= 12:
-        return "month", dt.date(int(match[1]), int(match[2]), 1)
-    if match := re.fullmatch(r"(\d{4})-Q([1-4])", text, flags=re.I):
-        return "quarter", dt.date(int(match[1]), (int(match[2]) - 1) * 3 + 1, 1)
-    return None
+@dataclass(frozen=True)
+class Period:
+    """A reporting period as the warehouse keys it: its grain and its first day."""
+
+    grain: str
+    start: dt.date
+
+    @classmethod
+    def parse(cls, text: str) -> Period:
+        """A period as a reader writes it, YYYY-MM or YYYY-Qn (`name`'s inverse); a ValueError
+        that says so for anything else."""
+        if (match := re.fullmatch(r"(\d{4})-(\d{2})", text)) and 1 <= int(match[2]) <= 12:
+            return cls("month", dt.date(int(match[1]), int(match[2]), 1))
+        if match := re.fullmatch(r"(\d{4})-Q([1-4])", text, flags=re.I):
+            return cls("quarter", dt.date(int(match[1]), (int(match[2]) - 1) * 3 + 1, 1))
+        raise ValueError(f"--period: expected YYYY-MM or YYYY-Qn, got {text!r}")
+
+    @property
+    def name(self) -> str:
+        return format_period(self.start, self.grain)
 
 
 def period_end(start: dt.date, grain: str) -> dt.date:

@@ -19,10 +19,10 @@ import pandas as pd
 
 from dashboards import charts, queries
 from dashboards.formatting import (
+    Period,
     format_change,
     format_period,
     format_value,
-    parse_period,
     period_label,
     sample_items,
     too_few,
@@ -45,33 +45,28 @@ class PackError(Exception):
 
 
 @dataclass(frozen=True)
-class Period:
-    grain: str
-    start: dt.date
+class PublishedPeriod(Period):
+    """A period the warehouse holds, and whether it had ended by the run's as_of."""
+
     complete: bool
 
-    @property
-    def name(self) -> str:
-        return format_period(self.start, self.grain)
 
-
-def choose_period(version: tuple[str, int], wanted: str | None) -> Period:
+def choose_period(version: tuple[str, int], wanted: str | None) -> PublishedPeriod:
     """YYYY-MM or YYYY-Qn as published; without one, the latest complete month."""
-    grain, wanted_start = "month", None
-    if wanted is not None:
-        if (parsed := parse_period(wanted)) is None:
-            raise PackError(f"--period: expected YYYY-MM or YYYY-Qn, got {wanted!r}")
-        grain, wanted_start = parsed
-    available = queries.periods(version, grain)
     if wanted is None:
-        complete = [(start, done) for start, done in available if done]
+        complete = [start for start, done in queries.periods(version, "month") if done]
         if not complete:
             raise PackError("the warehouse holds no complete month yet: give --period")
-        return Period(grain, *complete[0])
+        return PublishedPeriod("month", complete[0], True)
+    try:
+        asked = Period.parse(wanted)
+    except ValueError as exc:
+        raise PackError(str(exc)) from None
+    available = queries.periods(version, asked.grain)
     for start, done in available:
-        if start == wanted_start:
-            return Period(grain, start, done)
-    names = ", ".join(format_period(start, grain) for start, _ in available[:6])
+        if start == asked.start:
+            return PublishedPeriod(asked.grain, start, done)
+    names = ", ".join(format_period(start, asked.grain) for start, _ in available[:6])
     raise PackError(f"no period {wanted} in the warehouse (the latest: {names})")
 
 
@@ -176,7 +171,7 @@ td.status.red { color: #c62828; font-weight: 600; } td.status.unrated { color: #
 """
 
 
-def render_html(version: tuple[str, int], period: Period) -> str:
+def render_html(version: tuple[str, int], period: PublishedPeriod) -> str:
     """The pack as one self-contained HTML document."""
     grid = queries.initiative_grid(version, period.grain, period.start)
     if grid.empty:
@@ -228,7 +223,7 @@ def chromium_path() -> str:
     return found
 
 
-def write_pack(warehouse: Path, out: Path, wanted_period: str | None = None) -> Period:
+def write_pack(warehouse: Path, out: Path, wanted_period: str | None = None) -> PublishedPeriod:
     """Write the pack of one period to `out` (.html or .pdf); returns the period it shows."""
     if out.suffix.lower() not in (".pdf", ".html"):
         raise PackError(f"--out must end in .pdf or .html, not {out.name}")

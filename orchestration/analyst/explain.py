@@ -4,13 +4,11 @@ computed from (analytics.kpi_evidence), so that the number can be checked by han
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
 
-from dashboards.formatting import format_period, format_value, parse_period
+from dashboards.formatting import Period, format_value
 from orchestration.analyst.sql_prompt import Result, render_table
 
 ENTITY_TYPES = ("initiative", "product", "portfolio", "organisation")
@@ -23,21 +21,6 @@ class ExplainError(Exception):
 
 class ExplainArgumentError(ExplainError):
     """An argument that names no KPI, entity or period at all (the CLI's exit code 2)."""
-
-
-@dataclass(frozen=True)
-class Period:
-    grain: str
-    start: dt.date
-
-    @classmethod
-    def parse(cls, text: str) -> Period:
-        if parsed := parse_period(text):
-            return cls(*parsed)
-        raise ExplainArgumentError(f"--period: expected YYYY-MM or YYYY-Qn, got {text!r}")
-
-    def label(self) -> str:
-        return format_period(self.start, self.grain)
 
 
 def parse_entity(text: str) -> tuple[str, str]:
@@ -59,7 +42,10 @@ def _listed(names: str) -> str:
 
 def explain(warehouse: Path, kpi_id: str, entity: str, period_text: str, limit: int = 20) -> str:
     entity_type, entity_id = parse_entity(entity)
-    period = Period.parse(period_text)
+    try:
+        period = Period.parse(period_text)
+    except ValueError as exc:
+        raise ExplainArgumentError(str(exc)) from None
     connection = duckdb.connect(str(warehouse), read_only=True)
     try:
         return _explain(connection, kpi_id, entity_type, entity_id, period, limit)
@@ -86,7 +72,7 @@ def _explain(connection, kpi_id: str, entity_type: str, entity_id: str, period: 
         f" FROM analytics.kpi_values WHERE {ROW_KEY}",
         key,
     ).fetchall()
-    title = f"{name} ({kpi_id}) · {entity_type} {entity_id} · {period.grain} {period.label()}"
+    title = f"{name} ({kpi_id}) · {entity_type} {entity_id} · {period.grain} {period.name}"
     if not rows:
         found, entities = connection.execute(
             "SELECT count(*) FILTER (WHERE entity_id = ?), list(DISTINCT entity_id ORDER BY entity_id)"

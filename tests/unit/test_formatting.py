@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from dashboards.formatting import format_period, format_value, parse_period, trend_arrow
+import pytest
+
+from dashboards.formatting import Period, format_period, format_value, trend_arrow
 
 
 def test_values_by_unit():
@@ -23,9 +25,12 @@ def test_periods_and_trend():
     assert format_period(dt.date(2025, 4, 1), "quarter") == "2025-Q2"
     assert format_period(dt.date(2025, 4, 1), "month") == "2025-04"
     # The inverse, as `vmo explain` and `vmo report` read --period.
-    assert parse_period("2025-04") == ("month", dt.date(2025, 4, 1))
-    assert parse_period("2025-q3") == ("quarter", dt.date(2025, 7, 1))
-    assert [parse_period(t) for t in ("2025-13", "2025-00", "2025-4", "2025-Q5", "25-04")] == [None] * 5
+    assert Period.parse("2025-04") == Period("month", dt.date(2025, 4, 1))
+    assert Period.parse("2025-q3") == Period("quarter", dt.date(2025, 7, 1))
+    assert Period.parse("2025-q3").name == "2025-Q3"
+    for text in ("2025-13", "2025-00", "2025-4", "2025-Q5", "25-04"):
+        with pytest.raises(ValueError, match=f"expected YYYY-MM or YYYY-Qn, got '{text}'"):
+            Period.parse(text)
     assert trend_arrow(2.0, 1.0) == "▲" and trend_arrow(1.0, 2.0) == "▼" and trend_arrow(1.0, None) == ""
 
 
