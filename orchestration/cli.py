@@ -6,8 +6,10 @@ stays) or the run failed; 2 bad arguments, a bad configuration or an unreadable 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
+import signal
 import subprocess
 import sys
 from pathlib import Path
@@ -204,10 +206,30 @@ def _serve_dashboard(settings: Settings, port: int, host: str = LOOPBACK) -> int
     ]
     _warn_if_exposed(host, port, "sees the scorecards")
     typer.echo(f"dashboard on http://{host}:{port}/ (warehouse {settings.warehouse})")
+    server = subprocess.Popen(command, env=env)
+    stopped: list[int] = []
+
+    # A stop meant for `vmo dashboard` (a service manager's SIGTERM, a closed terminal's SIGHUP)
+    # is passed on to the server, which would otherwise outlive this process and keep serving.
+    def pass_on(signum, frame) -> None:
+        stopped.append(signum)
+        with contextlib.suppress(ProcessLookupError):
+            server.send_signal(signum)
+
+    previous = {sig: signal.signal(sig, pass_on) for sig in (signal.SIGTERM, signal.SIGHUP)}
     try:
-        return subprocess.call(command, env=env)
-    except KeyboardInterrupt:
-        return 0
+        while True:
+            try:
+                code = server.wait()
+                break
+            except KeyboardInterrupt:  # a terminal's Ctrl-C reached the server too
+                stopped.append(signal.SIGINT)
+    finally:
+        for sig, handler in previous.items():
+            signal.signal(sig, handler)
+    if stopped:
+        return 0  # stopped as asked
+    return code if code >= 0 else 128 - code  # killed by a signal: the shell's 128 + N
 
 
 @app.command(short_help="Write the steering-committee pack (PDF or HTML).")

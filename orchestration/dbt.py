@@ -14,7 +14,7 @@ from dagster import AssetExecutionContext
 from dagster_dbt import DagsterDbtTranslator, DbtCliResource, DbtProject, dbt_assets
 from packaging import version
 
-from orchestration import engines, run_inputs
+from orchestration import dbt_child, engines, run_inputs
 from orchestration.faults import failpoint
 from orchestration.resources import PipelineResource
 
@@ -74,6 +74,7 @@ def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     # The code the data tests' records of what they checked were made with (dbt_project/macros/
     # tested_rows.sql): a change of code tests every row again once.
     os.environ["VMO_CODE_VERSION"] = run_inputs.code_fingerprint()
+    os.environ[dbt_child.PARENT_VARIABLE] = str(os.getpid())
     arguments = ["build", "--vars", json.dumps(settings.dbt_vars()), "--exclude-resource-type", "unit_test"]
     # One target folder per state folder, replaced by each run: dagster-dbt's default, a new
     # folder under dbt_project/target for every invocation, grows without end in unattended runs.
@@ -142,9 +143,16 @@ def dbt_resource() -> DbtCliResource:
     return VmoDbtCliResource(
         project_dir=dbt_project,
         profiles_dir=str(DBT_PROJECT_DIR),
-        dbt_executable=dbt_executable(),
-        # dbt's own log file at info, not debug: every statement of every node, written as it
-        # runs, took a twentieth of the dbt step (15 MiB a run at S). Errors are still in it,
-        # with each node's outcome; the SQL that ran is in the target's run/ folder.
-        global_config_flags=["--log-level-file", "info"],
+        # dbt's command line through orchestration/dbt_child.py, which ends with the run that
+        # started it: dagster-dbt puts these flags right after the executable.
+        dbt_executable=sys.executable,
+        global_config_flags=[
+            "-m",
+            dbt_child.__name__,
+            # dbt's own log file at info, not debug: every statement of every node, written as it
+            # runs, took a twentieth of the dbt step (15 MiB a run at S). Errors are still in it,
+            # with each node's outcome; the SQL that ran is in the target's run/ folder.
+            "--log-level-file",
+            "info",
+        ],
     )

@@ -1,8 +1,10 @@
 """Failpoints: named moments of a run where the reliability tests kill it, on purpose.
 
 `VMO_FAILPOINT=<name>@<n>` makes the run SIGKILL its whole process group (dbt's subprocess
-included) the n-th time it reaches `<name>` (n defaults to 1): exactly what `kill -9` from outside
-does, but at a moment a test can name instead of guess. Unset, a failpoint costs one dict lookup.
+included) the n-th time it reaches `<name>` (n defaults to 1): exactly what `kill -9` of the group
+from outside does, but at a moment a test can name instead of guess. `<name>@<n>:process` kills
+the run's process alone, as `kill -9 PID` or the kernel's out-of-memory killer does, leaving its
+children to fend for themselves. Unset, a failpoint costs one dict lookup.
 
 The moments, by stage:
 - `ingest.file`: a landed file's records are inserted, its transaction not yet committed;
@@ -32,17 +34,23 @@ def failpoint(name: str) -> None:
     armed = os.environ.get(ENVIRONMENT_VARIABLE)
     if not armed:
         return
-    point, nth = parse(armed)
+    point, nth, alone = parse(armed)
     if point != name:
         return
     _reached[name] += 1
     if _reached[name] == nth:
+        if alone:
+            os.kill(os.getpid(), signal.SIGKILL)
         os.killpg(os.getpgrp(), signal.SIGKILL)
 
 
-def parse(armed: str) -> tuple[str, int]:
-    """`name@n` as (name, n); a name that is no failpoint is an error, not a run that never dies."""
-    point, _, nth = armed.partition("@")
-    if point not in FAILPOINTS or (nth and not nth.isdigit()):
-        raise ValueError(f"{ENVIRONMENT_VARIABLE}={armed!r}: expected one of {', '.join(FAILPOINTS)}[@n]")
-    return point, int(nth or 1)
+def parse(armed: str) -> tuple[str, int, bool]:
+    """`name@n[:process]` as (name, n, whether the process dies alone); a name that is no
+    failpoint is an error, not a run that never dies."""
+    moment, _, scope = armed.partition(":")
+    point, _, nth = moment.partition("@")
+    if point not in FAILPOINTS or (nth and not nth.isdigit()) or scope not in ("", "process"):
+        raise ValueError(
+            f"{ENVIRONMENT_VARIABLE}={armed!r}: expected one of {', '.join(FAILPOINTS)}[@n][:process]"
+        )
+    return point, int(nth or 1), scope == "process"

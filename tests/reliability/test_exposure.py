@@ -111,6 +111,35 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
+def test_vmo_dashboard_stops_its_server_when_it_is_stopped(tmp_path):
+    """SIGTERM to `vmo dashboard`'s process alone (a supervisor's stop, `kill PID`) stops the
+    Streamlit server it started, which would otherwise go on serving the port."""
+    port = free_port()
+    process = subprocess.Popen(
+        _vmo("dashboard", "--warehouse", str(tmp_path / "w.duckdb"), "--port", str(port)),
+        env={**os.environ, "VMO_CONFIG": ""},
+        start_new_session=True,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        deadline = time.monotonic() + 90
+        while time.monotonic() < deadline and not _listening_addresses(port):
+            assert process.poll() is None, process.stderr.read()
+            time.sleep(0.5)
+        assert _listening_addresses(port)
+        process.send_signal(signal.SIGTERM)
+        _, err = process.communicate(timeout=30)
+        time.sleep(0.5)
+        left = _group_alive(process.pid)
+    finally:
+        if _group_alive(process.pid):
+            os.killpg(process.pid, signal.SIGKILL)
+    assert process.returncode == 0, err
+    assert not left and not _listening_addresses(port)
+
+
 def test_vmo_dagster_listens_locally_keeps_its_instance_and_stops_cleanly_on_sigterm(tmp_path, figures):
     """`vmo dagster` (dagster dev with its instance in the state folder): on 127.0.0.1 only; a
     new instance's sensor takes the files already ingested for seen; SIGTERM stops the webserver,

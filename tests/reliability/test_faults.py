@@ -141,6 +141,42 @@ def _kill_from_outside(
     return [("outside", f"after {seconds} s", run_id) for run_id in _unfinished_runs(state)]
 
 
+def test_a_run_killed_alone_takes_its_dbt_with_it_and_the_next_run_recovers(demo, tmp_path):
+    """`kill -9` of the run's process alone (a supervisor's, the out-of-memory killer's) in the
+    middle of dbt's build: dbt ends with it instead of holding the working database's lock, on
+    which the next run would fail, and the next run records the dead one and publishes."""
+    state = _copy_of_published(demo, tmp_path)
+    published = sha256_file(state.warehouse)
+    undisturbed = kpi_values_digest(state.warehouse)
+    state.work_db.unlink()  # the next runs build everything again: dbt's build is long enough
+
+    killed = _vmo_run(state, "dbt.event@3:process")
+    assert killed.returncode == -signal.SIGKILL, killed.stdout + killed.stderr
+    # The kernel ends it as the run ends; an orphan would go on for seconds (until its next
+    # write to the dead run's pipe fails, or its build ends), and the next run fail on its lock.
+    time.sleep(0.5)
+    assert _processes_with(f"VMO_WORK_DB={state.work_db}") == [], "the killed run's dbt is still working"
+    _assert_published_untouched(state, published)
+    (dead,) = _unfinished_runs(state)
+
+    recovery = _vmo_run(state)
+    assert recovery.returncode == 0, recovery.stdout + recovery.stderr
+    assert query(state.ops_db, "SELECT outcome FROM ops.runs WHERE run_id = ?", [dead]) == [("failed",)]
+    assert kpi_values_digest(state.warehouse) == undisturbed
+
+
+def _processes_with(variable: str) -> list[str]:
+    """The command lines of the processes whose environment holds `variable` (NAME=value)."""
+    found = []
+    for process in Path("/proc").glob("[0-9]*"):
+        try:
+            if variable.encode() in (process / "environ").read_bytes().split(b"\0"):
+                found.append((process / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace"))
+        except OSError:  # it ended meanwhile, or is not ours to read
+            continue
+    return found
+
+
 @pytest.fixture
 def small_disk():
     """mount(folder, bytes): a tmpfs of that size over `folder`, unmounted after the test."""
@@ -199,7 +235,7 @@ def test_a_disk_that_fills_up_during_the_build_fails_the_run_cleanly(demo, tmp_p
     figures(disk_full_runs=1, failed_cleanly=1, recovered=1, rows_lost=0)
 
 
-@pytest.mark.parametrize("armed", ["nowhere", "ingest.file@x"])
+@pytest.mark.parametrize("armed", ["nowhere", "ingest.file@x", "dbt.event@3:group"])
 def test_a_failpoint_that_names_nothing_is_an_error(armed):
     from orchestration import faults
 

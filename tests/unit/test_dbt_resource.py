@@ -16,9 +16,8 @@ def test_the_skipped_hooks_are_dagster_dbts_own():
 
 def test_the_version_is_the_one_the_dbt_executable_reports():
     resource = dbt_resource()
-    printed = subprocess.run(
-        [dbt_executable(), "--version"], capture_output=True, text=True, check=True
-    ).stdout
-    assert f"installed: {resource._cli_version}" in printed
+    for command in ([dbt_executable()], [resource.dbt_executable, *resource.global_config_flags]):
+        printed = subprocess.run([*command, "--version"], capture_output=True, text=True, check=True).stdout
+        assert f"installed: {resource._cli_version}" in printed, command
     assert resource._cli_version.major == 1  # dbt-core: dagster-dbt then streams its JSON logs
     assert resource._initialize_dbt_core_adapter(["build"]) is None
