@@ -95,9 +95,10 @@ def quadrant_chart(initiatives: pd.DataFrame) -> alt.LayerChart:
     ].assign(budget=initiatives["budget_total"].astype(float))
     pick = alt.selection_point(name=QUADRANT_PICK, fields=["initiative_id"], on="click")
     scale = alt.Scale(domain=[-5, 105], nice=False)
+    ticks = alt.Axis(values=[0, 25, 50, 75, 100])  # the scale's margin would put them at -5, 5, ...
     base = alt.Chart(measurable).encode(
-        x=alt.X("delivery_health:Q", title="Delivery health (0–100)", scale=scale),
-        y=alt.Y("value_health:Q", title="Value health (0–100)", scale=scale),
+        x=alt.X("delivery_health:Q", title="Delivery health (0–100)", scale=scale, axis=ticks),
+        y=alt.Y("value_health:Q", title="Value health (0–100)", scale=scale, axis=ticks),
     )
     points = (
         base.mark_circle(opacity=0.75, stroke="#263238", strokeWidth=0.5, cursor="pointer")
@@ -106,7 +107,8 @@ def quadrant_chart(initiatives: pd.DataFrame) -> alt.LayerChart:
                 "budget:Q",
                 title="Budget",
                 scale=alt.Scale(range=[60, 900]),
-                legend=alt.Legend(orient="bottom", format="$,.0f", direction="horizontal"),
+                # $100k, not $100,000: the long labels ran out of the chart beside the quadrants'.
+                legend=alt.Legend(orient="bottom", format="$~s", direction="horizontal"),
             ),
             color=alt.Color(
                 "quadrant:N",
@@ -153,6 +155,7 @@ def lines_chart(
 ) -> alt.Chart | alt.LayerChart:
     """Several columns of `frame` as lines over `x`; `series` maps column -> legend label;
     `marker`, a (day, label) drawn as a dashed line (with_marker)."""
+    money = y_title == "money"
     long = frame.melt(id_vars=[x], value_vars=list(series), var_name="series", value_name="amount")
     long["series"] = long["series"].map(series)
     chart = (
@@ -160,12 +163,19 @@ def lines_chart(
         .mark_line(point=True)
         .encode(
             x=alt.X(f"{x}:T", title=None, axis=TIME_AXIS),
-            y=alt.Y("amount:Q", title=y_title),
+            # Money in dollars ($1.2M on the axis, $1,234,567 in the tooltip), as the pages write it.
+            y=alt.Y(
+                "amount:Q",
+                title=None if money else y_title,
+                axis=alt.Axis(format="$.3~s") if money else alt.Axis(),
+            ),
             color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None)),
             tooltip=[
                 alt.Tooltip(f"{x}:T", title="date", format="%d %b %Y"),
                 alt.Tooltip("series:N", title="series"),
-                alt.Tooltip("amount:Q", title=y_title, format=",.2f"),
+                alt.Tooltip(
+                    "amount:Q", title="amount" if money else y_title, format="$,.0f" if money else ",.2f"
+                ),
             ],
         )
         .properties(title=title, height=220)
@@ -221,7 +231,9 @@ def roadmap_chart(grid: pd.DataFrame, today) -> alt.LayerChart:
     selects the initiative (QUADRANT_PICK), which the page opens."""
     frame = grid.dropna(subset=["launch_baseline_date", "launch_date"]).copy()
     frame["label"] = frame["initiative_id"] + " · " + frame["initiative_name"]
-    frame["launch"] = ["launched" if done else "forecast" for done in frame["launched"]]
+    # Not launched: the launch milestone's forecast date, the plan's own (the Monte Carlo forecast
+    # from the pace of finished work is another, on the page beside it).
+    frame["launch"] = ["launched" if done else "planned forecast" for done in frame["launched"]]
     order = list(frame.sort_values("launch_baseline_date")["label"])
     frame = frame[  # only the columns drawn (quadrant_chart says why)
         [
@@ -265,7 +277,7 @@ def roadmap_chart(grid: pd.DataFrame, today) -> alt.LayerChart:
             color=colour,
             shape=alt.Shape(
                 "launch:N",
-                scale=alt.Scale(domain=["launched", "forecast"], range=["circle", "triangle-right"]),
+                scale=alt.Scale(domain=["launched", "planned forecast"], range=["circle", "triangle-right"]),
                 legend=alt.Legend(orient="bottom", title=None),
             ),
         )

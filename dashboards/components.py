@@ -18,6 +18,7 @@ from dashboards.formatting import (
     RAG_COLOURS,
     csv_safe,
     format_change,
+    format_number,
     format_period,
     format_value,
     period_label,
@@ -180,8 +181,8 @@ def kpi_card_html(row: pd.Series) -> str:
         <details style="font-size: 0.8rem; margin-top: 0.3rem"><summary style="cursor: pointer;
         color: #455a64">How is this computed?</summary>
         <p style="margin: 0.3rem 0; font-size: 0.8rem"><b>Formula</b>: {html.escape(str(row["formula"]))}</p>
-        <p style="margin: 0; font-size: 0.8rem">numerator: {_number(row["numerator"])} · denominator:
-        {_number(row["denominator"])} · sample size: {_number(row["sample_size"])}</p></details>
+        <p style="margin: 0; font-size: 0.8rem">numerator: {format_number(row["numerator"])} · denominator:
+        {format_number(row["denominator"])} · sample size: {format_number(row["sample_size"])}</p></details>
         </div>"""
 
 
@@ -191,10 +192,6 @@ def _note_colour(note: str) -> str:
 
 # The DORA levels as the report draws them: elite dark green down to low red.
 DORA_LEVEL_COLOURS = {"elite": "#1b5e20", "high": "#43a047", "medium": "#f9a825", "low": "#c62828"}
-
-
-def _number(value) -> str:
-    return "–" if value is None or pd.isna(value) else f"{value:,.4g}"
 
 
 def url_choice(
@@ -298,8 +295,8 @@ def table(frame: pd.DataFrame, name: str, **dataframe_options) -> None:
     frame = as_dates(frame)
     config = {}
     for column in frame.columns:
-        if column in MONEY:
-            config[column] = st.column_config.NumberColumn(header(column), format="dollar")
+        if column in MONEY:  # whole dollars, as format_value writes money
+            config[column] = st.column_config.NumberColumn(header(column), format="$%,d")
         elif column in SHARES:
             config[column] = st.column_config.NumberColumn(header(column), format="percent")
         elif column in HEALTH:

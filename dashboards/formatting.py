@@ -46,6 +46,14 @@ def format_value(value: float | None, unit: str, currency: str | None = "USD") -
     return f"{value:.1f}"
 
 
+def format_number(value: float | None) -> str:
+    """A numerator, denominator or sample size written out with thousands separators: a
+    benefit of 3,557,000, never 3.557e+06; a missing one as a dash."""
+    if is_missing(value):
+        return "–"
+    return f"{value:,.0f}" if float(value).is_integer() or abs(value) >= 1000 else f"{value:,.4g}"
+
+
 def format_period(start: dt.date, grain: str) -> str:
     if grain == "quarter":
         return f"{start.year}-Q{(start.month - 1) // 3 + 1}"
@@ -150,6 +158,11 @@ def trend_arrow(value: float | None, previous: float | None) -> str:
 # Characters Streamlit's markdown gives meaning to: CommonMark's, `$` (maths) and `:` (emoji
 # shortcodes and :colour[...] directives).
 _MARKDOWN = re.compile(r"([\\`*_{}\[\]()#+\-.!|~>:$])")
+
+
+def in_words(code: object) -> str:
+    """A status code as a reader says it: in_delivery -> in delivery."""
+    return str(code).replace("_", " ")
 
 
 def plain(value: object) -> str:

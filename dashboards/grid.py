@@ -21,6 +21,7 @@ from dashboards.formatting import (
     RAG_COLOURS,
     format_period,
     format_value,
+    in_words,
     is_missing,
     sample_items,
     too_few,
@@ -330,7 +331,7 @@ def grid_html(
             name = f'<a href="initiative?{e(query)}" target="_self">{name}</a>'
         cells = [
             f'<td class="name">{name}<span class="sub">{e(str(row["product_name"]))} · '
-            f"{e(str(row['status']))}</span></td>"
+            f"{e(in_words(row['status']))}</span></td>"
         ]
         value_columns = [c for c in GRID_COLUMNS if c.group == "Value"]
         for column in GRID_COLUMNS:

@@ -155,28 +155,48 @@ def current_grid(version: tuple[str, int]) -> pd.DataFrame:
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def key_results(version: tuple[str, int]) -> pd.DataFrame:
     """Every key result under its objective: its progress as okr_attainment counts it (that
-    KPI's items, organisation-wide), and the latest month value up to as_of of the KPI it is
-    linked to, with that KPI's name and unit."""
+    KPI's items, organisation-wide), and the value of the KPI it is linked to that measured it:
+    the latest month with period_start <= min(as_of, quarter end), as okr_attainment takes it
+    (macros/kpi_items/strategy.sql), with whether that month was complete, the KPI's name and
+    unit, and the measured entity's name."""
     return _query(
         version,
         """
-        WITH latest AS (
-            SELECT kpi_id, entity_type, entity_id, value, status, period_start
-            FROM analytics.kpi_values WHERE period_grain = 'month'
-            QUALIFY row_number() OVER (PARTITION BY kpi_id, entity_type, entity_id
-                                       ORDER BY period_start DESC) = 1
+        WITH as_of AS (SELECT max(as_of)::DATE AS as_of FROM analytics.scorecard_initiatives),
+        measured AS (
+            SELECT k.key_result_id, v.value, v.status, v.period_start, v.period_complete
+            FROM analytics.fct_key_results AS k
+            JOIN analytics.dim_objectives AS o USING (objective_id)
+            JOIN analytics.kpi_values AS v
+                ON v.kpi_id = k.kpi_id AND v.entity_type = k.entity_type AND v.entity_id = k.entity_id
+                AND v.period_grain = 'month'
+                AND v.period_start <= least(
+                    (SELECT as_of FROM as_of), o.quarter_start + INTERVAL 3 MONTH - INTERVAL 1 DAY
+                )
+            QUALIFY row_number() OVER (PARTITION BY k.key_result_id ORDER BY v.period_start DESC) = 1
+        ),
+        entity_names AS (
+            SELECT 'product' AS entity_type, product_id AS entity_id, product_name AS entity_name
+            FROM analytics.dim_products
+            UNION ALL
+            SELECT 'portfolio', portfolio_id, portfolio_name FROM analytics.dim_portfolios
+            UNION ALL
+            SELECT 'initiative', initiative_id, initiative_name FROM analytics.dim_initiatives
+            UNION ALL
+            SELECT 'organisation', 'all', 'the organisation'
         )
         SELECT o.objective_id, o.title AS objective, o.period_label, o.quarter_start, o.owner, o.portfolio_id,
                f.portfolio_name, k.key_result_id, k.title AS key_result, k.start_value,
                k.target_value, k.current_value, k.kpi_id, d.name AS kpi_name, d.unit AS kpi_unit,
-               k.entity_type, k.entity_id, l.value AS kpi_value, l.status AS kpi_status,
-               l.period_start AS kpi_period_start, e.item_value AS progress
+               k.entity_type, k.entity_id, n.entity_name, m.value AS kpi_value, m.status AS kpi_status,
+               m.period_start AS kpi_period_start, m.period_complete AS kpi_period_complete,
+               (SELECT as_of FROM as_of) AS as_of, e.item_value AS progress
         FROM analytics.fct_key_results AS k
         JOIN analytics.dim_objectives AS o USING (objective_id)
         LEFT JOIN analytics.dim_portfolios AS f ON f.portfolio_id = o.portfolio_id
         LEFT JOIN analytics.kpi_definitions AS d ON d.kpi_id = k.kpi_id
-        LEFT JOIN latest AS l
-            ON l.kpi_id = k.kpi_id AND l.entity_type = k.entity_type AND l.entity_id = k.entity_id
+        LEFT JOIN measured AS m USING (key_result_id)
+        LEFT JOIN entity_names AS n ON n.entity_type = k.entity_type AND n.entity_id = k.entity_id
         LEFT JOIN analytics.kpi_evidence AS e
             ON e.kpi_id = 'okr_attainment' AND e.entity_type = 'organisation'
             AND e.period_start = k.quarter_start AND e.item_id = k.key_result_id

@@ -13,7 +13,7 @@ from dashboards.components import (
     table,
     url_choice,
 )
-from dashboards.formatting import RAG_COLOURS, format_period, format_value, plain, too_few
+from dashboards.formatting import RAG_COLOURS, format_period, format_value, in_words, plain, too_few
 from dashboards.grid import person
 
 
@@ -70,7 +70,7 @@ grid = queries.initiative_grid(version, grain, period) if period is not None els
 judged = None if grid is None else grid.set_index("initiative_id").reindex([initiative]).iloc[0]
 if judged is not None and judged.notna().any():
     row = row.copy()
-    for column in ("delivery_health", "value_health", "quadrant"):
+    for column in ("delivery_health", "value_health", "quadrant", "nps_change"):
         row[column] = judged[column]
     judged_on = judged["evaluated_on"]
 else:
@@ -80,7 +80,7 @@ st.header(plain(labels[initiative]))
 launch = f"launched on {row['launched_on']:%Y-%m-%d}" if pd.notna(row["launched_on"]) else "not launched"
 st.caption(
     f"{plain(row['product_name'])} ({plain(row['product_id'])}) · {plain(row['portfolio_name'])}"
-    f" · status {plain(row['status'])} · "
+    f" · status {plain(in_words(row['status']))} · "
     f"{launch} · budget {format_value(row['budget_total'], 'money')} · health as of {judged_on:%d %b %Y}"
     + (
         ""
@@ -202,19 +202,27 @@ with value:
         )
 
 st.subheader("Every KPI of this initiative, the last 6 months")
-st.caption("Coloured by status; grey where too few items to rate. Formulas: the KPI catalogue.")
+st.caption(
+    "Coloured by status; grey where too few items to rate, and value KPIs before the launch month"
+    " (value is judged from the launch on). Formulas: the KPI catalogue."
+)
 upto = history if period is None else history[history["period_start"].dt.date <= period]
 recent = upto[upto["period_start"].isin(sorted(upto["period_start"].unique())[-6:])]
 if recent.empty:
     st.info("No KPI values for this initiative yet.")
 else:
+    launch_month = pd.Timestamp(row["launched_on"]).date().replace(day=1) if launched else None
+    before_launch = [
+        kpi in VALUE_KPIS and (launch_month is None or start.date() < launch_month)
+        for kpi, start in zip(recent["kpi_id"], recent["period_start"], strict=True)
+    ]
     recent = recent.assign(
         month=[format_period(p.date(), "month") for p in recent["period_start"]],
         shown=[format_value(v, u) for v, u in zip(recent["value"], recent["unit"], strict=True)],
         rated=[
-            "unrated" if too_few(n, m) else s
-            for n, m, s in zip(
-                recent["sample_size"], recent["min_sample_size"], recent["status"], strict=True
+            "unrated" if early or too_few(n, m) else s
+            for early, n, m, s in zip(
+                before_launch, recent["sample_size"], recent["min_sample_size"], recent["status"], strict=True
             )
         ],
     )

@@ -15,7 +15,7 @@ from dashboards.components import (
     portfolio_product_filters,
     url_choice,
 )
-from dashboards.formatting import format_period, format_value, is_missing
+from dashboards.formatting import format_value, is_missing, period_label
 
 st.title("Objectives and key results")
 version = current_version()
@@ -35,7 +35,8 @@ st.header(f"Attainment · {quarter}")
 st.caption(
     "OKR attainment: the mean over the quarter's key results of their progress from start to target,"
     " each clamped to 0–100 %. A key result measured by a KPI takes that KPI's latest month value in"
-    " the quarter."
+    " the quarter; in the current quarter that month may still be partial, and a count over a"
+    " partial month (active users, for one) reads low until the month is over."
 )
 attainment = pd.concat(
     [
@@ -87,15 +88,18 @@ for objective_id, results in in_quarter.groupby("objective_id", sort=False):
     for kr in results.itertuples():
         unit = kr.kpi_unit if isinstance(kr.kpi_unit, str) else "count"
         if isinstance(kr.kpi_id, str):
-            measured = (
-                f"{html.escape(str(kr.kpi_name))} of {html.escape(str(kr.entity_id))}: "
-                f"{html.escape(format_value(kr.kpi_value, unit))}"
-                + (
-                    f" ({format_period(pd.Timestamp(kr.kpi_period_start).date(), 'month')})"
-                    if not is_missing(kr.kpi_period_start) and not pd.isna(kr.kpi_period_start)
-                    else ""
+            entity = kr.entity_name if isinstance(kr.entity_name, str) else kr.entity_id
+            measured = f"{html.escape(str(kr.kpi_name))} of {html.escape(str(entity))}: "
+            if pd.isna(kr.kpi_period_start):
+                # okr_attainment then takes the landed current value (docs/readings.md).
+                measured += f"no value yet; reported {html.escape(format_value(kr.current_value, unit))}"
+            else:
+                month = pd.Timestamp(kr.kpi_period_start).date()
+                as_of = None if pd.isna(kr.as_of) else pd.Timestamp(kr.as_of).date()
+                measured += (
+                    f"{html.escape(format_value(kr.kpi_value, unit))} in"
+                    f" {html.escape(period_label(month, 'month', bool(kr.kpi_period_complete), as_of))}"
                 )
-            )
         else:
             measured = f"reported: {html.escape(format_value(kr.current_value, unit))}"
         rows.append(
@@ -133,6 +137,7 @@ if not in_quarter.empty:
                 "entity_id",
                 "kpi_value",
                 "kpi_period_start",
+                "kpi_period_complete",
                 "progress",
             ]
         ],

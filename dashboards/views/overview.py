@@ -65,6 +65,21 @@ if portfolio:
     grid = grid[grid["portfolio_id"] == portfolio]
 if product:
     grid = grid[grid["product_id"] == product]
+# What the grid's filter chose, which the sections under the grid follow (value at risk, flags,
+# trend); the organisation's headline above stays the organisation's.
+if product:
+    names = queries.products(version).set_index("product_id")["product_name"]
+    scope_type, scope_id, scope_name = "product", product, names[product]
+elif portfolio:
+    names = queries.portfolios(version).set_index("portfolio_id")["portfolio_name"]
+    scope_type, scope_id, scope_name = "portfolio", portfolio, names[portfolio]
+else:
+    scope_type, scope_id, scope_name = "organisation", "all", "the organisation"
+if scope_type == "organisation":
+    scope_kpis = organisation
+else:
+    scope_kpis = queries.entity_kpis(version, scope_type, grain, period)
+    scope_kpis = scope_kpis[scope_kpis["entity_id"] == scope_id]
 status_choice, flag_choice, quadrant_choice, sort_choice, page_choice = st.columns([2, 2, 3, 2, 2])
 statuses = url_multichoice(status_choice, "Status", "status", sorted(grid["status"].dropna().unique()))
 flags = url_multichoice(flag_choice, "Flag", "flag", list(FLAG_NAMES), FLAG_NAMES)
@@ -98,9 +113,11 @@ with left:
     st.caption(" · ".join(f"{q}: {counts[q]}" for q in QUADRANT_ORDER if q in counts))
 with right:
     st.header("Value at risk")
-    at_risk = organisation[organisation["kpi_id"] == "value_at_risk"]
+    at_risk = scope_kpis[scope_kpis["kpi_id"] == "value_at_risk"]
+    if scope_type != "organisation":
+        st.caption(f"Of {scope_name}")
     if at_risk.empty:
-        st.info("No initiative is in delivery in this period.")
+        st.info(f"No initiative of {scope_name} is in delivery in this period.")
     else:
         row = at_risk.iloc[0]
         st.metric(
@@ -127,8 +144,8 @@ with right:
         query_params=shared_filters(),
     )
 
-st.header("Trend")
-trend = queries.kpi_trend(version, "organisation", "all", grain, period)
+st.header("Trend" if scope_type == "organisation" else f"Trend · {scope_name}")
+trend = queries.kpi_trend(version, scope_type, scope_id, grain, period)
 names = dict(zip(trend["kpi_id"], trend["kpi_name"], strict=False))
 if names:
     chosen = url_choice("KPI", "trend", sorted(names, key=names.get), names, sidebar=False)

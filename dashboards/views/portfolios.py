@@ -16,7 +16,7 @@ from dashboards.components import (
     shared_filters,
     table,
 )
-from dashboards.formatting import format_period, plain
+from dashboards.formatting import format_period, in_words, plain
 from dashboards.grid import grid_csv_frame, person
 
 st.title("Portfolios and products")
@@ -34,7 +34,8 @@ if product:
     row = queries.product_scorecard(version).set_index("product_id").loc[product]
     st.header(f"{plain(row['product_name'])} ({plain(product)})")
     owner = "nobody: no steward" if person(row["product_owner"]) == "nobody" else plain(row["product_owner"])
-    st.caption(f"Product of portfolio {plain(portfolio)} · owner {owner} · status {plain(row['status'])}")
+    status = plain(in_words(row["status"]))
+    st.caption(f"Product of portfolio {plain(portfolio)} · owner {owner} · status {status}")
 else:
     row = queries.portfolio_scorecard(version).set_index("portfolio_id").loc[portfolio]
     st.header(f"{plain(row['portfolio_name'])} ({plain(portfolio)})")
@@ -42,6 +43,14 @@ else:
         f"Executive owner {plain(row['executive_owner'])} · {int(row['products'])} products,"
         f" {int(row['initiatives'])} initiatives"
     )
+# The scorecard row is today's (there is none per period); the KPIs below are the period's.
+as_of = queries.as_of(version)
+st.caption(
+    f"Health, quadrant and value at risk as of {as_of:%d %b %Y}, the warehouse's latest scorecard;"
+    f" the KPIs below are {format_period(period, grain)}'s."
+    if as_of is not None
+    else "Health, quadrant and value at risk: the warehouse's latest scorecard."
+)
 health_summary(row)
 
 st.subheader(f"KPIs · {grain} {format_period(period, grain)}")

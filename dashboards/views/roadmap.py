@@ -36,7 +36,8 @@ if grid.empty:
 evaluated_on = grid["evaluated_on"].iloc[0]
 st.caption(
     f"Launches as known on {evaluated_on:%d %b %Y} (the end of {format_period(period, grain)}):"
-    " ◇ the baseline, ● the actual launch or ▶ the forecast, the line between them the slip; the"
+    " ◇ the baseline, ● the actual launch or ▶ the forecast in the milestone plan, the line between"
+    " them the slip; the"
     " dashed line is that day. Colour: the quadrant as of then. Click a launch to open the initiative."
 )
 # In the chart's order (by baseline launch), 50 to a page: L's 240 made a chart of 240 rows. It
@@ -62,11 +63,13 @@ if not missing.empty:
 forecasts = queries.delivery_forecasts(version)
 forecasts = forecasts[forecasts["initiative_id"].isin(grid["initiative_id"])]
 if not forecasts.empty:
-    st.subheader("Will they launch on time?")
+    st.subheader("Will they launch on time, at the pace the teams keep?")
     st.caption(
-        f"Delivery forecasts as of {forecasts['as_of'].iloc[0]:%d %b %Y}: 10,000 trials drawing the"
-        " work still to do at the pace of the last 90 days. On time: the share of trials finishing by"
-        " the baseline launch; fewer than 10 items finished in 90 days give no forecast."
+        f"A second opinion, independent of the plan above: delivery forecasts as of"
+        f" {forecasts['as_of'].iloc[0]:%d %b %Y}, 10,000 trials drawing the work still to do in Jira at"
+        " the pace of the last 90 days. On time: the share of trials finishing by the baseline launch;"
+        " fewer than 10 items finished in 90 days give no forecast. Where it and the plan's forecast"
+        " disagree, the plan or the backlog is out of date: that is the question to ask."
     )
     table(
         forecasts[

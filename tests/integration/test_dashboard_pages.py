@@ -66,6 +66,53 @@ def test_overview_shows_the_organisation_and_value_at_risk(published):
     assert any(f">{never_launched}</span> Never launched" in m.value for m in app.markdown)
 
 
+def test_the_overview_s_value_at_risk_and_trend_follow_the_portfolio_chosen(published):
+    """Beside the grid and the flags that the filter narrows, value at risk is the portfolio's,
+    not the organisation's, and the trend says whose it is."""
+    warehouse = published.settings.warehouse
+    values = dict(
+        query(
+            warehouse,
+            "SELECT entity_id, value FROM analytics.kpi_values WHERE kpi_id = 'value_at_risk'"
+            " AND entity_type IN ('portfolio', 'organisation') AND period_grain = 'month'"
+            " AND period_start = DATE '2025-06-01'",
+        )
+    )
+    # A portfolio whose value at risk differs from the organisation's, so the two cannot be confused.
+    portfolio = next(e for e, v in sorted(values.items()) if e != "all" and v != values["all"])
+    names = dict(query(warehouse, "SELECT portfolio_id, portfolio_name FROM analytics.dim_portfolios"))
+    name = names[portfolio]
+    app = _page("overview", portfolio=portfolio)
+    at_risk = [m for m in app.metric if m.label == "Budget of initiatives in delivery with a health below 50"]
+    assert [m.value for m in at_risk] == [format_value(values[portfolio], "money")]
+    assert f"Of {name}" in [c.value for c in app.caption]
+    assert f"Trend · {name}" in [h.value for h in app.header]
+
+
+def test_a_key_result_is_shown_with_the_value_that_measured_its_quarter(published):
+    """A past quarter's key result is measured by its KPI's latest month in that quarter, not by
+    the KPI's latest month today (okr_attainment's rule)."""
+    warehouse = published.settings.warehouse
+    quarter, kr, end, value = query(
+        warehouse,
+        "SELECT o.period_label, k.key_result_id, o.quarter_start + INTERVAL 2 MONTH, v.value"
+        " FROM analytics.fct_key_results AS k JOIN analytics.dim_objectives AS o USING (objective_id)"
+        " JOIN analytics.kpi_values AS v ON v.kpi_id = k.kpi_id AND v.entity_type = k.entity_type"
+        "  AND v.entity_id = k.entity_id AND v.period_grain = 'month'"
+        "  AND v.period_start = o.quarter_start + INTERVAL 2 MONTH"
+        " WHERE o.quarter_start + INTERVAL 3 MONTH"
+        "  <= (SELECT max(as_of) FROM analytics.scorecard_initiatives)"
+        "  AND EXISTS (SELECT 1 FROM analytics.kpi_values AS later WHERE later.kpi_id = k.kpi_id"
+        "   AND later.entity_type = k.entity_type AND later.entity_id = k.entity_id"
+        "   AND later.period_grain = 'month' AND later.period_start > o.quarter_start + INTERVAL 2 MONTH)"
+        " ORDER BY o.quarter_start DESC, k.key_result_id LIMIT 1",
+    )[0]
+    app = _page("objectives", quarter=quarter)
+    (row,) = [m for block in app.html for m in re.findall(rf'data-key-result="{kr}".*?</tr>', block.value)]
+    assert f"{end:%Y-%m}</td>" in row and "partial" not in row, row
+    assert re.search(r": ([^<]+) in \d{4}-\d{2}</td>", row)[1] == format_value(value, "count"), row
+
+
 def test_the_grain_filter_goes_into_the_url(published):
     app = _page("overview")
     app.sidebar.radio[0].set_value("quarter").run()

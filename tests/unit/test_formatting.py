@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from dashboards.formatting import Period, format_period, format_value, trend_arrow
+from dashboards.formatting import Period, format_number, format_period, format_value, trend_arrow
 
 
 def test_values_by_unit():
@@ -19,6 +19,15 @@ def test_values_by_unit():
     assert format_value(2.9, "per day") == "2.90/day"
     assert format_value(None, "ratio") == "–"
     assert format_value(float("nan"), "index") == "–"
+
+
+def test_numbers_are_written_out_in_full():
+    # "How is this computed?": a benefit's numerator, not 3.557e+06.
+    assert format_number(3_557_000.0) == "3,557,000"
+    assert format_number(-5_068_000.4) == "-5,068,000"
+    assert format_number(12.0) == "12"
+    assert format_number(0.8571428) == "0.8571"
+    assert format_number(None) == "–" and format_number(float("nan")) == "–"
 
 
 def test_periods_and_trend():
