@@ -17,6 +17,7 @@ import datetime as dt
 import decimal
 import json
 import os
+import re
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -172,11 +173,33 @@ def _cut(value: str, limit: int) -> str:
     return value if len(value) <= limit else value[: limit - 1] + "…"
 
 
+# A script names its queries by a comment line before each (docs/analyst-queries.sql).
+QUESTION = re.compile(r"^\s*--\s*question:\s*(.+?)\s*$", re.MULTILINE)
+
+
 def run_script(session: WarehouseSession, sql: str, output_format: str, out: TextIO | None = None) -> None:
-    """Every statement of `sql`, each result written in turn (to stdout by default). Raises
-    Refused before running any statement if one of them is not a query."""
-    for statement in session.statements(sql):
-        write_result(session.run(statement), output_format, out or sys.stdout)
+    """Every statement of `sql`, each result written in turn (to stdout by default); in a
+    table, a script's results each under its `-- question:` line (else its number), so that
+    a reader can tell which answers what. Raises Refused before running any statement if one
+    of them is not a query."""
+    out = out or sys.stdout
+    if sql.lstrip().startswith("."):
+        command = sql.split()[0]
+        raise Refused(
+            f"{command} is a command of the prompt (`vmo sql` without -c or --file), not SQL; in a"
+            " script, ask SQL: SELECT schema_name, table_name, comment FROM duckdb_tables()"
+        )
+    statements = session.statements(sql)
+    questions = QUESTION.findall(sql)
+    for number, statement in enumerate(statements, start=1):
+        if len(statements) > 1 and output_format == "table":
+            title = (
+                questions[number - 1]
+                if len(questions) == len(statements)
+                else f"statement {number} of {len(statements)}"
+            )
+            out.write(("\n" if number > 1 else "") + f"-- {title}\n")
+        write_result(session.run(statement), output_format, out)
 
 
 HELP = """Enter SQL ending with ';'. The warehouse is read-only.

@@ -136,6 +136,19 @@ def _example_queries() -> list[tuple[str, str]]:
     return list(zip(blocks[0::2], blocks[1::2], strict=True))
 
 
+def test_a_script_s_results_are_each_under_their_question(demo):
+    result = _sql(demo.settings.warehouse, "--file", str(QUERIES))
+    assert result.exit_code == 0, result.output
+    questions = [question for question, _ in _example_queries()]
+    headings = [line.removeprefix("-- ") for line in result.output.splitlines() if line.startswith("-- ")]
+    assert headings == questions
+    # Unnamed statements are numbered; a prompt command is not taken for SQL.
+    numbered = _sql(demo.settings.warehouse, "-c", "SELECT 1 AS a; SELECT 2 AS b")
+    assert "-- statement 1 of 2" in numbered.output and "-- statement 2 of 2" in numbered.output
+    dot = _sql(demo.settings.warehouse, "-c", ".tables")
+    assert dot.exit_code == 1 and ".tables is a command of the prompt" in dot.output
+
+
 def test_the_worked_queries_answer_on_the_demo_data(demo):
     examples = _example_queries()
     assert len(examples) >= 5
