@@ -255,7 +255,8 @@ def entity_kpi_history(
         version,
         """
         SELECT v.kpi_id, d.name AS kpi_name, d.domain, d.unit, d.formula, v.period_start, v.value,
-               v.target, v.status, v.numerator, v.denominator, v.sample_size, d.min_sample_size
+               v.target, v.status, v.numerator, v.denominator, v.sample_size, d.min_sample_size,
+               v.period_complete
         FROM analytics.kpi_values AS v JOIN analytics.kpi_definitions AS d USING (kpi_id)
         WHERE v.entity_type = ? AND v.entity_id = ? AND v.period_grain = ?
         ORDER BY v.kpi_id, v.period_start

@@ -99,6 +99,8 @@ history = queries.entity_kpi_history(version, "initiative", initiative, "month")
 
 launched = pd.notna(row["launched_on"]) and (judged is None or bool(judged["launched"]))
 VALUE_KPIS = {"feature_adoption_rate", "benefit_realization_rate", "roi", "time_to_value_days"}
+# Launched fewer days than this before the health was judged: the page says how early it is.
+EARLY_DAYS = 30
 
 
 def latest(kpi_id: str) -> str:
@@ -164,7 +166,17 @@ with value:
             "Not launched by then: its value (adoption, benefits, ROI, time to value) is judged from"
             " the launch on, and is not rated before it."
         )
+    elif (days_live := (pd.Timestamp(judged_on) - pd.Timestamp(row["launched_on"])).days + 1) < EARLY_DAYS:
+        # The taxonomy judges value from the launch month on: a launch late in the month is
+        # rated on its first days, which an executive should know before reading "missed value".
+        st.info(
+            f"Launched on {pd.Timestamp(row['launched_on']):%d %b %Y}, {days_live} day"
+            f"{'' if days_live == 1 else 's'} before {judged_on:%d %b %Y}: its value is judged on its"
+            " first days, and adoption and benefits usually need months to show."
+        )
     adoption = history[history["kpi_id"] == "feature_adoption_rate"]
+    if period is not None:  # up to the chosen period, as the rest of the page
+        adoption = adoption[adoption["period_start"].dt.date <= period]
     st.subheader("Feature adoption after launch")
     if adoption.empty:
         st.caption("No adoption measured (it is measured from the launch month on).")
@@ -217,7 +229,10 @@ else:
         for kpi, start in zip(recent["kpi_id"], recent["period_start"], strict=True)
     ]
     recent = recent.assign(
-        month=[format_period(p.date(), "month") for p in recent["period_start"]],
+        month=[
+            format_period(p.date(), "month") + ("" if done else " (partial)")
+            for p, done in zip(recent["period_start"], recent["period_complete"].fillna(True), strict=True)
+        ],
         shown=[format_value(v, u) for v, u in zip(recent["value"], recent["unit"], strict=True)],
         rated=[
             "unrated" if early or too_few(n, m) else s
