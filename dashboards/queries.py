@@ -169,7 +169,7 @@ def key_results(version: tuple[str, int]) -> pd.DataFrame:
             JOIN analytics.dim_objectives AS o USING (objective_id)
             JOIN analytics.kpi_values AS v
                 ON v.kpi_id = k.kpi_id AND v.entity_type = k.entity_type AND v.entity_id = k.entity_id
-                AND v.period_grain = 'month'
+                AND v.period_grain = 'month' AND v.kpi_id NOT IN ('okr_attainment', 'value_at_risk')
                 AND v.period_start <= least(
                     (SELECT as_of FROM as_of), o.quarter_start + INTERVAL 3 MONTH - INTERVAL 1 DAY
                 )

@@ -206,24 +206,30 @@ def _serve_dashboard(settings: Settings, port: int, host: str = LOOPBACK) -> int
     ]
     _warn_if_exposed(host, port, "sees the scorecards")
     typer.echo(f"dashboard on http://{host}:{port}/ (warehouse {settings.warehouse})")
-    server = subprocess.Popen(command, env=env)
+    server: subprocess.Popen | None = None
     stopped: list[int] = []
 
-    # A stop meant for `vmo dashboard` (a service manager's SIGTERM, a closed terminal's SIGHUP)
-    # is passed on to the server, which would otherwise outlive this process and keep serving.
+    # A stop meant for `vmo dashboard` (a service manager's SIGTERM, a closed terminal's SIGHUP,
+    # Ctrl-C or `kill -INT`) is passed on to the server, which would otherwise outlive this
+    # process and keep serving; a second one kills it. Installed before the server starts, so
+    # that no moment is left where a stop reaches this process alone.
     def pass_on(signum, frame) -> None:
         stopped.append(signum)
+        if server is None:
+            return
         with contextlib.suppress(ProcessLookupError):
-            server.send_signal(signum)
+            if len(stopped) > 1:
+                server.kill()
+            else:
+                server.send_signal(signum)
 
-    previous = {sig: signal.signal(sig, pass_on) for sig in (signal.SIGTERM, signal.SIGHUP)}
+    handled = (signal.SIGTERM, signal.SIGHUP, signal.SIGINT)
+    previous = {sig: signal.signal(sig, pass_on) for sig in handled}
     try:
-        while True:
-            try:
-                code = server.wait()
-                break
-            except KeyboardInterrupt:  # a terminal's Ctrl-C reached the server too
-                stopped.append(signal.SIGINT)
+        server = subprocess.Popen(command, env=env)
+        if stopped:  # asked to stop while it started
+            server.send_signal(stopped[0])
+        code = server.wait()
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)

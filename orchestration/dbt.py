@@ -74,7 +74,7 @@ def vmo_dbt_models(context: AssetExecutionContext, dbt: DbtCliResource, pipeline
     # The code the data tests' records of what they checked were made with (dbt_project/macros/
     # tested_rows.sql): a change of code tests every row again once.
     os.environ["VMO_CODE_VERSION"] = run_inputs.code_fingerprint()
-    os.environ[dbt_child.PARENT_VARIABLE] = str(os.getpid())
+    os.environ.update(dbt_child.environment({}))
     arguments = ["build", "--vars", json.dumps(settings.dbt_vars()), "--exclude-resource-type", "unit_test"]
     # One target folder per state folder, replaced by each run: dagster-dbt's default, a new
     # folder under dbt_project/target for every invocation, grows without end in unattended runs.
@@ -145,10 +145,9 @@ def dbt_resource() -> DbtCliResource:
         profiles_dir=str(DBT_PROJECT_DIR),
         # dbt's command line through orchestration/dbt_child.py, which ends with the run that
         # started it: dagster-dbt puts these flags right after the executable.
-        dbt_executable=sys.executable,
+        dbt_executable=dbt_child.command()[0],
         global_config_flags=[
-            "-m",
-            dbt_child.__name__,
+            *dbt_child.command()[1:],
             # dbt's own log file at info, not debug: every statement of every node, written as it
             # runs, took a twentieth of the dbt step (15 MiB a run at S). Errors are still in it,
             # with each node's outcome; the SQL that ran is in the target's run/ folder.

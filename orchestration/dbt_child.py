@@ -18,15 +18,28 @@ import sys
 PR_SET_PDEATHSIG = 1  # <linux/prctl.h>
 
 
-# The run's process id, which the run sets before it starts dbt (orchestration/dbt.py).
+# The run's process id, which the run sets before it starts dbt (`environment`).
 PARENT_VARIABLE = "VMO_DBT_PARENT"
+MODULE = "orchestration.dbt_child"
+
+
+def command() -> list[str]:
+    """The command line that starts dbt as a run's child, before dbt's own arguments."""
+    return [sys.executable, "-m", MODULE]
+
+
+def environment(base: dict[str, str]) -> dict[str, str]:
+    """`base` with this process named as the run dbt belongs to."""
+    return {**base, PARENT_VARIABLE: str(os.getpid())}
 
 
 def end_with_parent() -> bool:
     """Ask the kernel to kill this process when the run that started it ends; False if the run
     has already ended (before the request could take effect), and dbt must not start."""
     if sys.platform.startswith("linux"):
-        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGKILL)
+        libc = ctypes.CDLL(None, use_errno=True)
+        if libc.prctl(PR_SET_PDEATHSIG, signal.SIGKILL) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_SET_PDEATHSIG) failed")
     expected = os.environ.get(PARENT_VARIABLE)
     return expected is None or os.getppid() == int(expected)
 

@@ -214,10 +214,12 @@ def _describe(connection: duckdb.DuckDBPyConnection, name: str, node: dict) -> N
 def create_duckdb_views(settings: Settings, dbt_vars: dict, target_path: Path) -> list[str]:
     """The published views (kpi_evidence) in the working database, from their DuckDB SQL: dbt
     builds them on the DuckDB target over the tables imported from Spark."""
-    from orchestration.dbt import DBT_PROJECT_DIR, dbt_executable  # it imports this module
+    from orchestration import dbt_child
+    from orchestration.dbt import DBT_PROJECT_DIR  # it imports this module
 
+    # Through dbt_child, as the build: a run killed meanwhile must not leave dbt on its database.
     command = [
-        dbt_executable(),
+        *dbt_child.command(),
         "--no-use-colors",
         "run",
         "--select",
@@ -225,7 +227,7 @@ def create_duckdb_views(settings: Settings, dbt_vars: dict, target_path: Path) -
     ]
     command += ["--vars", json.dumps(dbt_vars), "--target-path", str(target_path)]
     command += ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
-    environment = {**os.environ, **settings.dbt_environment()}
+    environment = dbt_child.environment({**os.environ, **settings.dbt_environment()})
     result = subprocess.run(command, env=environment, capture_output=True, text=True, timeout=1800)
     if result.returncode != 0:
         raise RuntimeError("dbt could not create the published views on DuckDB: " + result.stdout[-2000:])

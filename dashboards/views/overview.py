@@ -21,7 +21,7 @@ from dashboards.components import (
     url_choice,
     url_multichoice,
 )
-from dashboards.formatting import RAG_COLOURS, format_period, format_value
+from dashboards.formatting import RAG_COLOURS, format_period, format_value, plain
 from dashboards.grid import (
     FLAG_NAMES,
     QUADRANT_ORDER,
@@ -69,10 +69,10 @@ if product:
 # trend); the organisation's headline above stays the organisation's.
 if product:
     names = queries.products(version).set_index("product_id")["product_name"]
-    scope_type, scope_id, scope_name = "product", product, names[product]
+    scope_type, scope_id, scope_name = "product", product, plain(names[product])
 elif portfolio:
     names = queries.portfolios(version).set_index("portfolio_id")["portfolio_name"]
-    scope_type, scope_id, scope_name = "portfolio", portfolio, names[portfolio]
+    scope_type, scope_id, scope_name = "portfolio", portfolio, plain(names[portfolio])
 else:
     scope_type, scope_id, scope_name = "organisation", "all", "the organisation"
 if scope_type == "organisation":

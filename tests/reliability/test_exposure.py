@@ -111,9 +111,11 @@ def _group_alive(pgid: int) -> bool:
     return True
 
 
-def test_vmo_dashboard_stops_its_server_when_it_is_stopped(tmp_path):
-    """SIGTERM to `vmo dashboard`'s process alone (a supervisor's stop, `kill PID`) stops the
-    Streamlit server it started, which would otherwise go on serving the port."""
+@pytest.mark.parametrize("stop", [signal.SIGTERM, signal.SIGINT])
+def test_vmo_dashboard_stops_its_server_when_it_is_stopped(tmp_path, stop):
+    """SIGTERM or SIGINT to `vmo dashboard`'s process alone (a supervisor's stop, `kill PID`,
+    `kill -INT PID`) stops the Streamlit server it started, which would otherwise go on serving
+    the port."""
     port = free_port()
     process = subprocess.Popen(
         _vmo("dashboard", "--warehouse", str(tmp_path / "w.duckdb"), "--port", str(port)),
@@ -129,7 +131,7 @@ def test_vmo_dashboard_stops_its_server_when_it_is_stopped(tmp_path):
             assert process.poll() is None, process.stderr.read()
             time.sleep(0.5)
         assert _listening_addresses(port)
-        process.send_signal(signal.SIGTERM)
+        process.send_signal(stop)
         _, err = process.communicate(timeout=30)
         time.sleep(0.5)
         left = _group_alive(process.pid)
