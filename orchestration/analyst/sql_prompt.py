@@ -190,16 +190,25 @@ def run_script(session: WarehouseSession, sql: str, output_format: str, out: Tex
             " script, ask SQL: SELECT schema_name, table_name, comment FROM duckdb_tables()"
         )
     statements = session.statements(sql)
-    questions = QUESTION.findall(sql)
-    for number, statement in enumerate(statements, start=1):
+    titles = _question_titles(sql, [statement.query for statement in statements])
+    for number, (statement, title) in enumerate(zip(statements, titles, strict=True), start=1):
         if len(statements) > 1 and output_format == "table":
-            title = (
-                questions[number - 1]
-                if len(questions) == len(statements)
-                else f"statement {number} of {len(statements)}"
-            )
             out.write(("\n" if number > 1 else "") + f"-- {title}\n")
         write_result(session.run(statement), output_format, out)
+
+
+def _question_titles(sql: str, queries: list[str]) -> list[str]:
+    """Each statement's title: the last `-- question:` line between the start of the statement
+    before it and its own start, else "statement N of M". DuckDB gives each statement's text
+    from its first word to the next statement's, so the comments before a statement trail the
+    one before it; a statement not found in the script by its text is numbered."""
+    titles, previous = [], 0
+    for number, query in enumerate(queries, start=1):
+        found = sql.find(query.strip(), previous + (number > 1))
+        asked = QUESTION.findall(sql, previous, found) if found >= 0 else []
+        titles.append(asked[-1] if asked else f"statement {number} of {len(queries)}")
+        previous = found if found >= 0 else previous
+    return titles
 
 
 HELP = """Enter SQL ending with ';'. The warehouse is read-only.

@@ -145,6 +145,13 @@ def test_a_script_s_results_are_each_under_their_question(demo):
     # Unnamed statements are numbered; a prompt command is not taken for SQL.
     numbered = _sql(demo.settings.warehouse, "-c", "SELECT 1 AS a; SELECT 2 AS b")
     assert "-- statement 1 of 2" in numbered.output and "-- statement 2 of 2" in numbered.output
+    # Two questions before the first statement, none before the second: the nearest one names
+    # the first, and the second is numbered.
+    mixed = "-- question: old\n-- question: Which one?\nSELECT 1 AS a;\nSELECT 2 AS b;"
+    headings = [
+        line for line in _sql(demo.settings.warehouse, "-c", mixed).output.splitlines() if line[:3] == "-- "
+    ]
+    assert headings == ["-- Which one?", "-- statement 2 of 2"]
     dot = _sql(demo.settings.warehouse, "-c", ".tables")
     assert dot.exit_code == 1 and ".tables is a command of the prompt" in dot.output
 
