@@ -6,6 +6,7 @@ import csv
 import datetime as dt
 import json
 import os
+import sys
 from pathlib import Path
 from typing import NamedTuple
 
@@ -14,6 +15,18 @@ import pytest
 
 from orchestration.runner import RunOutcome, run_pipeline
 from orchestration.settings import Settings, load_settings
+
+
+@pytest.fixture(autouse=True)
+def _main_module_kept():
+    """Streamlit's AppTest runs a page as `__main__` and leaves sys.modules["__main__"] pointing
+    at that page's script: a later test in the same worker that starts processes with `spawn`
+    (test_concurrent_readers) would then run the page in each child, which fails."""
+    main = sys.modules.get("__main__")
+    yield
+    if main is not None:
+        sys.modules["__main__"] = main
+
 
 # The real public samples (and the spec they were chosen for) live beside the project in
 # ../shared, never inside it: some licences forbid shipping them. The tests that read them skip
