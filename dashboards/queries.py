@@ -162,17 +162,14 @@ def key_results(version: tuple[str, int]) -> pd.DataFrame:
     return _query(
         version,
         """
-        WITH as_of AS (SELECT max(as_of)::DATE AS as_of FROM analytics.scorecard_initiatives),
-        measured AS (
+        WITH measured AS (
             SELECT k.key_result_id, v.value, v.status, v.period_start, v.period_complete
             FROM analytics.fct_key_results AS k
             JOIN analytics.dim_objectives AS o USING (objective_id)
             JOIN analytics.kpi_values AS v
                 ON v.kpi_id = k.kpi_id AND v.entity_type = k.entity_type AND v.entity_id = k.entity_id
                 AND v.period_grain = 'month' AND v.kpi_id NOT IN ('okr_attainment', 'value_at_risk')
-                AND v.period_start <= least(
-                    (SELECT as_of FROM as_of), o.quarter_start + INTERVAL 3 MONTH - INTERVAL 1 DAY
-                )
+                AND v.period_start <= least(?, o.quarter_start + INTERVAL 3 MONTH - INTERVAL 1 DAY)
             QUALIFY row_number() OVER (PARTITION BY k.key_result_id ORDER BY v.period_start DESC) = 1
         ),
         entity_names AS (
@@ -190,7 +187,7 @@ def key_results(version: tuple[str, int]) -> pd.DataFrame:
                k.target_value, k.current_value, k.kpi_id, d.name AS kpi_name, d.unit AS kpi_unit,
                k.entity_type, k.entity_id, n.entity_name, m.value AS kpi_value, m.status AS kpi_status,
                m.period_start AS kpi_period_start, m.period_complete AS kpi_period_complete,
-               (SELECT as_of FROM as_of) AS as_of, e.item_value AS progress
+               e.item_value AS progress
         FROM analytics.fct_key_results AS k
         JOIN analytics.dim_objectives AS o USING (objective_id)
         LEFT JOIN analytics.dim_portfolios AS f ON f.portfolio_id = o.portfolio_id
@@ -202,6 +199,7 @@ def key_results(version: tuple[str, int]) -> pd.DataFrame:
             AND e.period_start = k.quarter_start AND e.item_id = k.key_result_id
         ORDER BY o.quarter_start DESC, o.objective_id, k.key_result_id
         """,
+        [as_of(version)],
     )
 
 

@@ -22,6 +22,7 @@ version = current_version()
 if version is None:
     st.stop()
 key_results = queries.key_results(version)
+as_of = queries.as_of(version)
 if key_results.empty:
     st.info("No objectives or key results have landed (strategy/objectives.csv, strategy/key_results.csv).")
     st.stop()
@@ -95,7 +96,6 @@ for objective_id, results in in_quarter.groupby("objective_id", sort=False):
                 measured += f"no value yet; reported {html.escape(format_value(kr.current_value, unit))}"
             else:
                 month = pd.Timestamp(kr.kpi_period_start).date()
-                as_of = None if pd.isna(kr.as_of) else pd.Timestamp(kr.as_of).date()
                 measured += (
                     f"{html.escape(format_value(kr.kpi_value, unit))} in"
                     f" {html.escape(period_label(month, 'month', bool(kr.kpi_period_complete), as_of))}"
