@@ -152,10 +152,11 @@ def lines_chart(
     title: str,
     y_title: str,
     marker: tuple[object, str] | None = None,
+    money: bool = False,
 ) -> alt.Chart | alt.LayerChart:
     """Several columns of `frame` as lines over `x`; `series` maps column -> legend label;
-    `marker`, a (day, label) drawn as a dashed line (with_marker)."""
-    money = y_title == "money"
+    `marker`, a (day, label) drawn as a dashed line (with_marker). `money`: amounts in the
+    currency `y_title` names, whole on the axis (100k, 1.2M) and in the tooltip."""
     long = frame.melt(id_vars=[x], value_vars=list(series), var_name="series", value_name="amount")
     long["series"] = long["series"].map(series)
     chart = (
@@ -163,19 +164,13 @@ def lines_chart(
         .mark_line(point=True)
         .encode(
             x=alt.X(f"{x}:T", title=None, axis=TIME_AXIS),
-            # Money in dollars ($1.2M on the axis, $1,234,567 in the tooltip), as the pages write it.
-            y=alt.Y(
-                "amount:Q",
-                title=None if money else y_title,
-                axis=alt.Axis(format="$.3~s") if money else alt.Axis(),
-            ),
+            # Money without a symbol (an initiative's currency is its own): 1.2M, titled by its code.
+            y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format=".3~s") if money else alt.Axis()),
             color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None)),
             tooltip=[
                 alt.Tooltip(f"{x}:T", title="date", format="%d %b %Y"),
                 alt.Tooltip("series:N", title="series"),
-                alt.Tooltip(
-                    "amount:Q", title="amount" if money else y_title, format="$,.0f" if money else ",.2f"
-                ),
+                alt.Tooltip("amount:Q", title=y_title, format=",.0f" if money else ",.2f"),
             ],
         )
         .properties(title=title, height=220)

@@ -95,6 +95,9 @@ for flag, label in FLAGS.items():
         st.error(f"**{label}**: {plain(row[f'{flag}_reason'])}")
 
 history = queries.entity_kpi_history(version, "initiative", initiative, "month")
+# The initiative's money is in its own currency (initiatives.csv), as the grid writes it.
+currency = judged.get("currency") if judged is not None else None
+currency = currency if isinstance(currency, str) and currency else "USD"
 
 
 launched = pd.notna(row["launched_on"]) and (judged is None or bool(judged["launched"]))
@@ -145,7 +148,9 @@ with delivery:
                 "period_start",
                 {"pv": "PV (planned)", "ev": "EV (earned)", "ac": "AC (actual)"},
                 "Cumulative to each month's end",
-                "money",
+                currency,
+                None,
+                True,
             ),
             width="stretch",
         )
@@ -208,7 +213,9 @@ with value:
                 "month_start",
                 {"planned": "Planned", "realized": "Realized"},
                 "Benefits, cumulative",
-                "money",
+                currency,
+                None,
+                True,
             ),
             width="stretch",
         )
