@@ -93,6 +93,10 @@ def quadrant_chart(initiatives: pd.DataFrame) -> alt.LayerChart:
     measurable = initiatives.dropna(subset=["delivery_health", "value_health"])[
         ["initiative_id", "initiative_name", "product_name", "delivery_health", "value_health", "quadrant"]
     ].assign(budget=initiatives["budget_total"].astype(float))
+    # Budgets in their currency's code, as the initiative's money charts write them (one
+    # currency per file set; untitled if several landed).
+    currencies = initiatives["currency"].dropna().unique() if "currency" in initiatives else []
+    budget_title = f"Budget ({currencies[0]})" if len(currencies) == 1 else "Budget"
     pick = alt.selection_point(name=QUADRANT_PICK, fields=["initiative_id"], on="click")
     scale = alt.Scale(domain=[-5, 105], nice=False)
     ticks = alt.Axis(values=[0, 25, 50, 75, 100])  # the scale's margin would put them at -5, 5, ...
@@ -105,10 +109,10 @@ def quadrant_chart(initiatives: pd.DataFrame) -> alt.LayerChart:
         .encode(
             size=alt.Size(
                 "budget:Q",
-                title="Budget",
+                title=budget_title,
                 scale=alt.Scale(range=[60, 900]),
-                # $100k, not $100,000: the long labels ran out of the chart beside the quadrants'.
-                legend=alt.Legend(orient="bottom", format="$~s", direction="horizontal"),
+                # 100k, not 100,000: the long labels ran out of the chart beside the quadrants'.
+                legend=alt.Legend(orient="bottom", format="~s", direction="horizontal"),
             ),
             color=alt.Color(
                 "quadrant:N",
@@ -121,7 +125,7 @@ def quadrant_chart(initiatives: pd.DataFrame) -> alt.LayerChart:
                 alt.Tooltip("product_name:N", title="product"),
                 alt.Tooltip("delivery_health:Q", title="delivery health", format=".0f"),
                 alt.Tooltip("value_health:Q", title="value health", format=".0f"),
-                alt.Tooltip("budget:Q", title="budget", format="$,.0f"),
+                alt.Tooltip("budget:Q", title=budget_title.lower(), format=",.0f"),
                 alt.Tooltip("quadrant:N"),
             ],
         )

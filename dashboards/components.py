@@ -21,9 +21,11 @@ from dashboards.formatting import (
     format_number,
     format_period,
     format_value,
+    money_prefix,
     period_label,
     sample_items,
     too_few,
+    use_currency,
 )
 from dashboards.grid import grid_html
 
@@ -31,13 +33,15 @@ from dashboards.grid import grid_html
 def current_version() -> tuple[str, int] | None:
     """The published warehouse, or None after telling the reader how to publish one."""
     try:
-        return queries.warehouse_version()
+        version = queries.warehouse_version()
     except queries.NoWarehouse as missing:
         st.info(
             f"No warehouse has been published at `{missing}` yet. Run `vmo run` (or `vmo demo`) "
             "to build and publish one; this page shows it as soon as it exists."
         )
         return None
+    use_currency(queries.file_set_currency(version))
+    return version
 
 
 @st.cache_data(ttl=queries.CACHE_SECONDS, show_spinner=False, max_entries=32)
@@ -166,6 +170,10 @@ def kpi_card_html(row: pd.Series) -> str:
         verdict = str(status).upper()
     complete = row.get("period_complete")
     notes = ["partial period"] if complete is not None and pd.notna(complete) and not bool(complete) else []
+    if row.get("kpi_id") == "flow_efficiency" and not small and row["value"] >= 1:
+        # Every in-progress day counted as work: the items passed through no wait status, which
+        # is as likely a workflow whose waits have other names (jira.wait_statuses) as no waiting.
+        notes.append("no wait status seen")
     level = row.get("benchmark_level")
     if isinstance(level, str):  # the DORA KPIs: their level by the DORA report's table
         notes.append(f"DORA level: {level}")
@@ -295,8 +303,9 @@ def table(frame: pd.DataFrame, name: str, **dataframe_options) -> None:
     frame = as_dates(frame)
     config = {}
     for column in frame.columns:
-        if column in MONEY:  # whole dollars, as format_value writes money
-            config[column] = st.column_config.NumberColumn(header(column), format="$%,d")
+        if column in MONEY:  # whole amounts in the file set's currency, as format_value writes money
+            prefix = money_prefix().replace("%", "%%")
+            config[column] = st.column_config.NumberColumn(header(column), format=f"{prefix}%,d")
         elif column in SHARES:
             config[column] = st.column_config.NumberColumn(header(column), format="percent")
         elif column in HEALTH:
@@ -324,6 +333,7 @@ def table(frame: pd.DataFrame, name: str, **dataframe_options) -> None:
         shown,
         width="stretch",
         hide_index=True,
+        placeholder="–",  # a missing number, as the text columns and the cards write it
         column_config=config | dataframe_options.pop("column_config", {}),
         **dataframe_options,
     )

@@ -15,14 +15,35 @@ RAG_COLOURS = {"green": "#2e7d32", "amber": "#ef8f00", "red": "#c62828", "unrate
 
 CURRENCY_SYMBOLS = {"USD": "$", "EUR": "€", "GBP": "£", "JPY": "¥"}
 
+# Money is one currency per file set (the landing zone's contract), USD when none is landed. An
+# amount with no initiative of its own (value at risk, recurring revenue, a sum of budgets) is
+# written in the published initiatives' currency, which a page or the pack sets with
+# `use_currency` when it opens the warehouse; None when they land several (amounts unmarked).
+_file_set_currency: str | None = "USD"
+
+
+def use_currency(code: str | None) -> None:
+    global _file_set_currency
+    _file_set_currency = code
+
+
+def money_prefix(currency: str | None = None) -> str:
+    """What a money amount is written after: its currency's symbol ($, €), else its code and a
+    space (CHF 1,200); by default the file set's currency."""
+    code = currency or _file_set_currency
+    if not code:
+        return ""
+    return CURRENCY_SYMBOLS.get(code, f"{code} ")
+
 
 def is_missing(value: object) -> bool:
     return value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
 
 
-def format_value(value: float | None, unit: str, currency: str | None = "USD") -> str:
+def format_value(value: float | None, unit: str, currency: str | None = None) -> str:
     """A value as the scorecards write it: ratios as %, days with one decimal (hours under a
-    day), money with its currency and thousands separators; a missing value as a dash."""
+    day), money with its currency (`currency`, else the file set's) and thousands separators; a
+    missing value as a dash."""
     if is_missing(value):
         return "–"
     if unit == "ratio":
@@ -33,10 +54,7 @@ def format_value(value: float | None, unit: str, currency: str | None = "USD") -
     if unit in ("count", "users"):
         return f"{value:,.0f}"
     if unit == "money":
-        symbol = CURRENCY_SYMBOLS.get(currency or "USD")
-        amount = f"{abs(value):,.0f}"
-        sign = "-" if value < 0 else ""
-        return f"{sign}{symbol}{amount}" if symbol else f"{sign}{currency} {amount}"
+        return f"{'-' if value < 0 else ''}{money_prefix(currency)}{abs(value):,.0f}"
     if unit == "health":
         return f"{value:.0f}"
     if unit == "per day":

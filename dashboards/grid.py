@@ -174,7 +174,7 @@ def _rated_status(row: pd.Series, column: GridColumn):
     return None
 
 
-def grid_text(value, unit: str, currency: str = "USD") -> str:
+def grid_text(value, unit: str, currency: str | None = None) -> str:
     """A grid cell's figure: as everywhere, but days without the word (the header says it)
     and score changes signed."""
     if is_missing(value):
@@ -221,7 +221,7 @@ def grid_cell(row: pd.Series, column: GridColumn, definitions: pd.DataFrame, per
         return _launch_cell(row)
     if column.group == "Value" and not row.get("launched"):
         return {"text": "before launch", "title": "not launched by the period's end", "muted": True}
-    currency = row.get("currency") or "USD"
+    currency = row.get("currency") or None
     value = row.get(column.key)
     cell = {"text": grid_text(value, column.unit, currency), "status": _cell_status(row, column)}
     cell["muted"] = is_missing(value)
@@ -274,7 +274,9 @@ table.vmo-grid thead th { background: #f5f7f8; color: #37474f; font-weight: 600;
 table.vmo-grid thead tr.groups th { text-align: center; font-size: 13px; border-bottom: 2px solid #b0bec5; }
 table.vmo-grid td.num { text-align: right; white-space: nowrap; }
 table.vmo-grid td.name, table.vmo-grid th.name { text-align: left; min-width: 125px; }
-table.vmo-grid td .sub { display: block; color: #78909c; font-size: 11px; }
+/* A figure's second line (EAC, days late, P85) may wrap: kept on one line, it made the grid
+   wider than a 1440-pixel screen and hid the managers behind a scroll. */
+table.vmo-grid td .sub { display: block; color: #78909c; font-size: 11px; white-space: normal; }
 table.vmo-grid td .sub.red { color: #b71c1c; }
 table.vmo-grid td.tags { min-width: 105px; }
 table.vmo-grid td.people { min-width: 95px; }
@@ -359,7 +361,7 @@ def grid_html(
             for f in flags_of(row)
         ]
         cells.append(f'<td class="tags">{"<br>".join(chips)}</td>')
-        currency = row.get("currency") or "USD"
+        currency = row.get("currency") or None
         at_risk = row.get("value_at_risk")
         budget = _span("budget_total", format_value(row.get("budget_total"), "money", currency))
         if not is_missing(at_risk):

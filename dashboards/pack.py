@@ -26,6 +26,7 @@ from dashboards.formatting import (
     period_label,
     sample_items,
     too_few,
+    use_currency,
 )
 from dashboards.grid import (
     FLAG_MEANINGS,
@@ -173,6 +174,7 @@ td.status.red { color: #c62828; font-weight: 600; } td.status.unrated { color: #
 
 def render_html(version: tuple[str, int], period: PublishedPeriod) -> str:
     """The pack as one self-contained HTML document."""
+    use_currency(queries.file_set_currency(version))
     grid = queries.initiative_grid(version, period.grain, period.start)
     if grid.empty:
         raise PackError(f"no initiative in {period.name}")

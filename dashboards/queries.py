@@ -228,6 +228,16 @@ def kpi_trend(
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
+def file_set_currency(version: tuple[str, int]) -> str | None:
+    """The currency the initiatives landed in (one per file set; USD when none landed yet), or
+    None when they landed in several."""
+    count, currency = _query(
+        version, "SELECT count(DISTINCT currency), min(currency) FROM analytics.dim_initiatives"
+    ).iloc[0]
+    return "USD" if count == 0 else currency if count == 1 else None
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False)
 def portfolios(version: tuple[str, int]) -> pd.DataFrame:
     return _query(
         version,

@@ -113,6 +113,12 @@ def test_overview_shows_the_warehouse_values_and_keeps_filters_in_the_url(
     assert "Active users" in text and format_value(value, "users") in text
     assert format_value(at_risk, "money") in text
     assert f"{flags[0]}\nNever launched" in text or f"{flags[0]} Never launched" in text
+    # The initiative grid fits the page's width: nothing (the managers, last) behind a scroll.
+    overflow = page.evaluate(
+        "() => { const box = document.querySelector('table.vmo-grid').parentElement;"
+        " return box.scrollWidth - box.clientWidth; }"
+    )
+    assert overflow <= 0, f"the grid is {overflow} px wider than the page"
 
     # Drive the grain filter: the choice goes into the URL, so the view can be shared.
     page.get_by_text("quarter", exact=True).first.click()

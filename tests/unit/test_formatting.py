@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 
+from dashboards import formatting
 from dashboards.formatting import Period, format_number, format_period, format_value, trend_arrow
 
 
@@ -19,6 +20,47 @@ def test_values_by_unit():
     assert format_value(2.9, "per day") == "2.90/day"
     assert format_value(None, "ratio") == "–"
     assert format_value(float("nan"), "index") == "–"
+
+
+@pytest.fixture
+def restore_currency():
+    before = formatting._file_set_currency
+    yield
+    formatting.use_currency(before)
+
+
+def test_money_is_written_in_the_file_sets_currency(restore_currency):
+    # A sum with no initiative of its own (value at risk, a flag's budgets) in the currency the
+    # initiatives landed in; an initiative's own amount in its own.
+    formatting.use_currency("EUR")
+    assert format_value(430000.0, "money") == "€430,000"
+    assert format_value(-1200.4, "money") == "-€1,200"
+    assert format_value(1200.0, "money", "USD") == "$1,200"
+    formatting.use_currency("CHF")  # no symbol of its own: its code
+    assert format_value(1200.0, "money") == "CHF 1,200"
+    assert formatting.money_prefix() == "CHF "
+    formatting.use_currency(None)  # several landed: amounts unmarked rather than in a wrong one
+    assert format_value(1200.0, "money") == "1,200" and formatting.money_prefix() == ""
+
+
+def test_the_file_sets_currency_is_the_initiatives_one(tmp_path):
+    import duckdb
+
+    from dashboards import queries
+
+    def currency_of(*landed: str) -> str | None:
+        path = tmp_path / f"{len(landed)}-{'-'.join(landed)}.duckdb"
+        with duckdb.connect(str(path)) as connection:
+            connection.execute(
+                "CREATE SCHEMA analytics; CREATE TABLE analytics.dim_initiatives (currency VARCHAR)"
+            )
+            for code in landed:
+                connection.execute("INSERT INTO analytics.dim_initiatives VALUES (?)", [code])
+        return queries.file_set_currency.__wrapped__((str(path), 0))
+
+    assert currency_of() == "USD"  # nothing landed yet: the contract's default
+    assert currency_of("EUR", "EUR") == "EUR"
+    assert currency_of("EUR", "USD") is None
 
 
 def test_numbers_are_written_out_in_full():
@@ -236,3 +278,39 @@ def test_the_flow_distribution_stacks_each_period_to_its_shares_and_marks_the_pa
     assert "risk: 50% of 2 items done (partial period)" in june and "debt: 50%" in june
     assert "feature" not in june.split('class="label"')[0]  # a type with no share draws nothing
     assert html.count('<div class="col') == 2 and "partial period: its shares will still move" in html
+
+
+def test_a_flow_efficiency_of_100_percent_says_no_wait_status_was_seen():
+    import pandas as pd
+
+    from dashboards.components import kpi_card_html
+
+    def card(value: float, sample: int = 12) -> str:
+        return kpi_card_html(
+            pd.Series(
+                {
+                    "kpi_id": "flow_efficiency",
+                    "kpi_name": "Flow efficiency",
+                    "unit": "ratio",
+                    "direction": "higher",
+                    "formula": "active ÷ elapsed",
+                    "value": value,
+                    "target": 0.4,
+                    "status": "green",
+                    "numerator": 30.0 * value,
+                    "denominator": 30.0,
+                    "sample_size": sample,
+                    "min_sample_size": 10,
+                    "sample_item": "items",
+                    "period_complete": True,
+                    "benchmark_level": None,
+                    "previous_value": None,
+                    "year_ago_value": None,
+                }
+            )
+        )
+
+    # Every in-progress day counted as active: as likely waits under other names as no waiting.
+    assert "no wait status seen" in card(1.0)
+    assert "no wait status seen" not in card(0.62)
+    assert "no wait status seen" not in card(1.0, sample=3)  # too few to rate says so already
