@@ -12,8 +12,16 @@ from dashboards.formatting import RAG_COLOURS, format_period, too_few
 # time in the first). A bad spec still fails, when Streamlit asks for it.
 alt.utils.schemapi.disable_debug_mode()
 
+
 # Time axes say the month and the year, every label the same way.
-TIME_AXIS = alt.Axis(format="%b %Y", labelAngle=0, tickCount={"interval": "month", "step": 3})
+def time_axis(*dates: pd.Series) -> alt.Axis:
+    """A date axis labelled by month, a tick every month, quarter or half year as the dates
+    span up to 8 months, 2 years or more: a fixed quarter left one tick ("Jul 2025") under an
+    initiative's three milestones of one summer."""
+    days = pd.concat([pd.to_datetime(d) for d in dates]).dropna()
+    months = (days.max() - days.min()).days / 30.4 if len(days) else 0
+    step = 1 if months <= 8 else 3 if months <= 24 else 6
+    return alt.Axis(format="%b %Y", labelAngle=0, tickCount={"interval": "month", "step": step})
 
 
 def kpi_trend_chart(trend: pd.DataFrame, title: str, unit: str, grain: str = "month") -> alt.Chart:
@@ -167,7 +175,7 @@ def lines_chart(
         alt.Chart(long)
         .mark_line(point=True)
         .encode(
-            x=alt.X(f"{x}:T", title=None, axis=TIME_AXIS),
+            x=alt.X(f"{x}:T", title=None, axis=time_axis(frame[x])),
             # Money without a symbol (an initiative's currency is its own): 1.2M, titled by its code.
             y=alt.Y("amount:Q", title=y_title, axis=alt.Axis(format=".3~s") if money else alt.Axis()),
             color=alt.Color("series:N", legend=alt.Legend(orient="bottom", title=None)),
@@ -177,7 +185,8 @@ def lines_chart(
                 alt.Tooltip("amount:Q", title=y_title, format=",.0f" if money else ",.2f"),
             ],
         )
-        .properties(title=title, height=220)
+        # The height holds the title, the axis and the legend too: at 220 the lines had 80 pixels.
+        .properties(title=title, height=300)
     )
     return with_marker(chart, *marker) if marker else chart
 
@@ -195,7 +204,7 @@ def milestones_chart(milestones: pd.DataFrame) -> alt.Chart:
         alt.Chart(long)
         .mark_point(filled=True, size=90)
         .encode(
-            x=alt.X("date:T", title=None, axis=TIME_AXIS),
+            x=alt.X("date:T", title=None, axis=time_axis(long["date"]), scale=alt.Scale(padding=14)),
             y=alt.Y("milestone_name:N", title=None, sort=None),
             color=alt.Color(
                 "date_kind:N",
@@ -264,7 +273,14 @@ def roadmap_chart(grid: pd.DataFrame, today) -> alt.LayerChart:
     ]
     base = alt.Chart(frame).encode(y=y, tooltip=tooltip)
     span = base.mark_rule(strokeWidth=2).encode(
-        x=alt.X("launch_baseline_date:T", title=None, axis=TIME_AXIS), x2="launch_date:T", color=colour
+        x=alt.X(
+            "launch_baseline_date:T",
+            title=None,
+            axis=time_axis(frame["launch_baseline_date"], frame["launch_date"]),
+            scale=alt.Scale(padding=14),  # the first and last marks whole, not cut by the edge
+        ),
+        x2="launch_date:T",
+        color=colour,
     )
     baseline = base.mark_point(shape="diamond", size=70, filled=False, color="#455a64").encode(
         x="launch_baseline_date:T"
@@ -300,7 +316,9 @@ def forecast_chart(distribution: pd.DataFrame, forecast: pd.Series) -> alt.Layer
         alt.Chart(distribution)
         .mark_bar(color="#90a4ae")
         .encode(
-            x=alt.X("finish_date:T", title="Finish date of the trial", axis=TIME_AXIS),
+            x=alt.X(
+                "finish_date:T", title="Finish date of the trial", axis=time_axis(distribution["finish_date"])
+            ),
             y=alt.Y("share_of_trials:Q", title="Share of trials", axis=alt.Axis(format=".1%")),
             tooltip=[
                 alt.Tooltip("finish_date:T", title="finishes on", format="%d %b %Y"),

@@ -21,9 +21,11 @@ from dashboards.formatting import (
     format_number,
     format_period,
     format_value,
+    is_missing,
     money_prefix,
     period_label,
     sample_items,
+    status_band,
     too_few,
     use_currency,
 )
@@ -167,7 +169,8 @@ def kpi_card_html(row: pd.Series) -> str:
         n, needed = int(row["sample_size"]), int(row["min_sample_size"])
         verdict = f"too few to rate (n = {n} {sample_items(row.get('sample_item'), n)}, {needed} needed)"
     else:
-        verdict = str(status).upper()
+        band = status_band(status, row.get("direction"), row.get("green_at"), row.get("red_at"), row["unit"])
+        verdict = f"{str(status).upper()} ({band})" if band else str(status).upper()
     complete = row.get("period_complete")
     notes = ["partial period"] if complete is not None and pd.notna(complete) and not bool(complete) else []
     if row.get("kpi_id") == "flow_efficiency" and not small and row["value"] >= 1:
@@ -306,8 +309,8 @@ def table(frame: pd.DataFrame, name: str, **dataframe_options) -> None:
         if column in MONEY:  # whole amounts in the file set's currency, as format_value writes money
             prefix = money_prefix().replace("%", "%%")
             config[column] = st.column_config.NumberColumn(header(column), format=f"{prefix}%,d")
-        elif column in SHARES:
-            config[column] = st.column_config.NumberColumn(header(column), format="percent")
+        elif column in SHARES:  # one decimal, as format_value writes a ratio (0.9%, not 0.86%)
+            config[column] = st.column_config.NumberColumn(header(column), format="%.1f%%")
         elif column in HEALTH:
             config[column] = st.column_config.NumberColumn(header(column), format="%.0f")
         elif column.endswith("_reason") or frame[column].dtype == object:
@@ -315,6 +318,8 @@ def table(frame: pd.DataFrame, name: str, **dataframe_options) -> None:
         else:
             config[column] = st.column_config.Column(header(column))
     shown = frame.copy()
+    for column in SHARES & set(shown.columns):
+        shown[column] = shown[column] * 100
     for column in shown.columns:
         if pd.api.types.is_datetime64_any_dtype(shown[column]) and shown[column].isna().all():
             shown[column] = shown[column].astype(object)
@@ -394,7 +399,11 @@ def entity_kpis_html(
             row = by_cell.loc[(entity, kpi_id)]
             small = too_few(row["sample_size"], row["min_sample_size"])
             status = "unrated" if small else str(row["status"])
-            hover = [f"{row['kpi_name']}: {format_value(row['value'], row['unit'])}", status.upper()]
+            band = status_band(
+                status, row.get("direction"), row.get("green_at"), row.get("red_at"), row["unit"]
+            )
+            verdict = f"{status.upper()} ({band})" if band else status.upper()
+            hover = [f"{row['kpi_name']}: {format_value(row['value'], row['unit'])}", verdict]
             if not pd.isna(row["target"]):
                 hover.append(f"target {format_value(row['target'], row['unit'])}")
             if not pd.isna(row["sample_size"]):
@@ -522,7 +531,12 @@ def health_summary(row: pd.Series) -> None:
         unsafe_allow_html=True,
     )
     if "value_at_risk" in row:
-        columns[3].metric("Value at risk", format_value(row.get("value_at_risk"), "money"))
+        at_risk = row.get("value_at_risk")
+        # No row: no initiative in delivery (kpi-taxonomy), which is not the dash of a gap in data.
+        if is_missing(at_risk):
+            columns[3].metric("Value at risk · none in delivery", "–")
+        else:
+            columns[3].metric("Value at risk", format_value(at_risk, "money"))
 
 
 def _health(value) -> str:

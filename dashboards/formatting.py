@@ -53,6 +53,8 @@ def format_value(value: float | None, unit: str, currency: str | None = None) ->
         return f"{value * 24:.1f} hours" if 0 < abs(value) < 1 else f"{value:.1f} days"
     if unit in ("count", "users"):
         return f"{value:,.0f}"
+    if unit == "items":  # flow load: work items started, not done (not 2.0, a measure)
+        return f"{value:,.0f} item" + ("" if value == 1 else "s")
     if unit == "money":
         return f"{'-' if value < 0 else ''}{money_prefix(currency)}{abs(value):,.0f}"
     if unit == "health":
@@ -62,6 +64,37 @@ def format_value(value: float | None, unit: str, currency: str | None = None) ->
     if unit == "index":
         return f"{value:.2f}"
     return f"{value:.1f}"
+
+
+def status_band(status: str, direction: str | None, green_at, red_at, unit: str) -> str:
+    """The band of values that gives a status, as the status rule reads the thresholds: "≤ 15.0%"
+    for green, from 15.0% to 30.0% for amber, "> 30.0%" for red (lower is better). The target is a
+    different number, and a value between it and the green line is green: without its band,
+    "GREEN target 10.0%" under 14.7% read as a mistake. Empty when unrated or unset."""
+    if is_missing(green_at) or is_missing(red_at) or status not in ("green", "amber", "red"):
+        return ""
+
+    def line(value) -> str:  # a threshold exactly (deployment frequency's 0.125/day, not 0.12)
+        return f"{value:.3g}/day" if unit == "per day" else format_value(value, unit)
+
+    green, red = line(green_at), line(red_at)
+    if direction == "higher_is_better":
+        bands = {"green": f"≥ {green}", "amber": f"{red}–{green}", "red": f"< {red}"}
+    elif direction == "lower_is_better":
+        bands = {"green": f"≤ {green}", "amber": f"{green}–{red}", "red": f"> {red}"}
+    else:
+        return ""
+    return bands[status]
+
+
+def forecast_status(on_time_probability) -> str | None:
+    """How a delivery forecast's chance of launching by the baseline is coloured: green when the
+    baseline is at or after the forecast's P85 date (85 % of trials finish by it: the usual
+    commitment level of a Monte Carlo forecast), red when it is less likely than not, amber
+    between. The taxonomy gives the forecast no thresholds; this is the pages' reading."""
+    if is_missing(on_time_probability):
+        return None
+    return "green" if on_time_probability >= 0.85 else "amber" if on_time_probability >= 0.5 else "red"
 
 
 def format_number(value: float | None) -> str:
@@ -132,7 +165,8 @@ def too_few(sample_size, min_sample_size) -> bool:
 
 
 # How a change is shown, per unit: its scale and decimals (ratios in percentage points).
-_CHANGE_PRECISION = {"ratio": (100, 1), "count": (1, 0), "users": (1, 0), "money": (1, 0), "days": (1, 1)}
+_CHANGE_PRECISION = {"ratio": (100, 1), "count": (1, 0), "users": (1, 0), "items": (1, 0), "money": (1, 0)}
+_CHANGE_PRECISION |= {"days": (1, 1)}
 _CHANGE_PRECISION |= {"index": (1, 2), "per day": (1, 2)}
 
 
@@ -151,6 +185,8 @@ def format_change(value, earlier, unit: str, direction: str | None) -> tuple[str
         text = f"{change * 100:+.1f} pts"
     elif unit in ("count", "users"):
         text = f"{change:+,.0f}"
+    elif unit == "items":
+        text = f"{change:+,.0f} items"
     elif unit == "money":
         text = ("+" if change >= 0 else "") + format_value(change, "money")
     elif unit == "days":

@@ -19,6 +19,7 @@ import pandas as pd
 from dashboards.charts import QUADRANT_COLOURS
 from dashboards.formatting import (
     RAG_COLOURS,
+    forecast_status,
     format_period,
     format_value,
     in_words,
@@ -169,6 +170,8 @@ def _rated_status(row: pd.Series, column: GridColumn):
         return "green" if value >= 50 else "red"  # the quadrant's line (kpi-taxonomy.md)
     if column.key == "nps_change":
         return row.get("nps_change_status")
+    if column.key == "on_time_probability":
+        return forecast_status(row.get("on_time_probability"))
     if column.kpi_id:
         return row.get(f"{column.kpi_id}_status")
     return None

@@ -103,7 +103,8 @@ def entity_kpis(version: tuple[str, int], entity_type: str, grain: str, period_s
         """
         SELECT v.kpi_id, d.name AS kpi_name, d.domain, d.unit, d.direction, d.formula,
                v.entity_id, v.period_start, v.value, v.target, v.status, v.numerator,
-               v.denominator, v.sample_size, v.period_complete, v.benchmark_level, d.counts_in_health,
+               v.denominator, v.sample_size, v.green_at, v.red_at, v.period_complete, v.benchmark_level,
+               d.counts_in_health,
                d.min_sample_size, d.sample_item,
                p.value AS previous_value, y.value AS year_ago_value
         FROM analytics.kpi_values AS v

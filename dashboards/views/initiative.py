@@ -13,7 +13,15 @@ from dashboards.components import (
     table,
     url_choice,
 )
-from dashboards.formatting import RAG_COLOURS, format_period, format_value, in_words, plain, too_few
+from dashboards.formatting import (
+    RAG_COLOURS,
+    forecast_status,
+    format_period,
+    format_value,
+    in_words,
+    plain,
+    too_few,
+)
 from dashboards.grid import person
 
 
@@ -28,10 +36,11 @@ def forecast_section(forecast: pd.Series, distribution: pd.DataFrame) -> None:
         )
         return
     probability = forecast["on_time_probability"]
-    colour = RAG_COLOURS["green" if probability >= 0.85 else "amber" if probability >= 0.5 else "red"]
+    colour = RAG_COLOURS[forecast_status(probability)]
     slip = int(forecast["forecast_slip_days_p85"])
+    likely = format_value(probability, "ratio")  # as the grid and the roadmap write it
     st.markdown(
-        f"<div style='font-size:1.05rem'><b style='color:{colour}'>{probability:.0%} likely</b> to finish"
+        f"<div style='font-size:1.05rem'><b style='color:{colour}'>{likely} likely</b> to finish"
         f" by the baseline launch of {forecast['baseline_launch_date']:%d %b %Y}; 85 % likely by"
         f" <b>{forecast['p85_date']:%d %b %Y}</b> ({abs(slip)} days {'late' if slip > 0 else 'early'}"
         f"{'' if slip else ', on the day'}).</div>",
@@ -255,5 +264,6 @@ else:
             lambda column: [f"color: {RAG_COLOURS.get(s, '#000')}" for s in rated[column.name]], axis=0
         ),
         width="stretch",
+        height=35 * (len(shown) + 1) + 3,  # every KPI in sight: the default box hid the last eight
     )
 csv_download(history.drop(columns=["formula"]), f"KPIs of {initiative}")

@@ -1,5 +1,7 @@
 """Portfolios and products: the scorecard one level down, with their initiatives."""
 
+import datetime as dt
+
 import streamlit as st
 
 from dashboards import queries
@@ -45,12 +47,19 @@ else:
     )
 # The scorecard row is today's (there is none per period); the KPIs below are the period's.
 as_of = queries.as_of(version)
-st.caption(
-    f"Health, quadrant and value at risk as of {as_of:%d %b %Y}, the warehouse's latest scorecard;"
-    f" the KPIs below are {format_period(period, grain)}'s."
-    if as_of is not None
-    else "Health, quadrant and value at risk: the warehouse's latest scorecard."
-)
+if as_of is not None:
+    # Health takes each KPI at its latest month (kpi-taxonomy): the month holding as_of, partial
+    # unless as_of is its last day, small samples rated as everywhere. Said, since the cards
+    # below grey those values as too few to rate.
+    month_done = (as_of + dt.timedelta(days=1)).day == 1
+    latest = f"{as_of:%B %Y}" + ("" if month_done else f" (its first {as_of.day} days)")
+    st.caption(
+        f"Health, quadrant and value at risk as of {as_of:%d %b %Y}, the warehouse's latest scorecard:"
+        f" each KPI at its latest month, {latest} where it has a value, small samples counted."
+        f" The KPIs below are {format_period(period, grain)}'s."
+    )
+else:
+    st.caption("Health, quadrant and value at risk: the warehouse's latest scorecard.")
 health_summary(row)
 
 st.subheader(f"KPIs · {grain} {format_period(period, grain)}")

@@ -62,8 +62,14 @@ if not missing.empty:
 
 forecasts = queries.delivery_forecasts(version)
 forecasts = forecasts[forecasts["initiative_id"].isin(grid["initiative_id"])]
-if not forecasts.empty:
+# The forecast's population (kpi-taxonomy: approved or in delivery, with a flow item not done):
+# an initiative in delivery with no open Jira work gets no row, and is named, not left out.
+unforecast = grid[
+    grid["status"].isin(["approved", "in_delivery"]) & ~grid["initiative_id"].isin(forecasts["initiative_id"])
+]
+if not forecasts.empty or not unforecast.empty:
     st.subheader("Will they launch on time, at the pace the teams keep?")
+if not forecasts.empty:
     st.caption(
         f"A second opinion, independent of the plan above: delivery forecasts as of"
         f" {forecasts['as_of'].iloc[0]:%d %b %Y}, 10,000 trials drawing the work still to do in Jira at"
@@ -88,4 +94,13 @@ if not forecasts.empty:
             ]
         ],
         "delivery forecasts",
+    )
+if not unforecast.empty:
+    st.caption(
+        "No forecast, no Jira work open under their epics: "
+        + ", ".join(
+            f"{i} · {n}"
+            for i, n in zip(unforecast["initiative_id"], unforecast["initiative_name"], strict=True)
+        )
+        + ". Their launch rests on the milestone plan alone."
     )

@@ -244,3 +244,28 @@ def test_objectives_offers_the_key_results_it_shows_as_csv(published, monkeypatc
             assert f"{max(0.0, min(1.0, row.progress)) * 100:.0f}" == shown[row.key_result_id]
         else:
             assert pd.isna(row.progress)
+
+
+def test_the_roadmap_names_the_initiatives_in_delivery_it_cannot_forecast(published):
+    # The forecast has rows only for initiatives with open Jira work (kpi-taxonomy: Delivery
+    # forecast): one in delivery without any is named, not silently missing from the table.
+    warehouse = published.settings.warehouse
+    period = query(
+        warehouse, "SELECT max(period_start) FROM analytics.kpi_values WHERE period_grain = 'month'"
+    )
+    unforecast = query(
+        warehouse,
+        """
+        SELECT g.initiative_id, i.initiative_name
+        FROM analytics.scorecard_initiative_periods AS g
+        JOIN analytics.dim_initiatives AS i USING (initiative_id)
+        WHERE g.period_grain = 'month' AND g.period_start = ? AND g.status IN ('approved', 'in_delivery')
+          AND g.initiative_id NOT IN (SELECT initiative_id FROM analytics.fct_delivery_forecasts)
+        """,
+        [period[0][0]],
+    )
+    assert unforecast, "the demo has an initiative in delivery with no open Jira work"
+    text = _text(_page("roadmap"))
+    (named,) = [line for line in text.splitlines() if line.startswith("No forecast, no Jira work open")]
+    for initiative, name in unforecast:
+        assert f"{initiative} · {name}" in named

@@ -314,3 +314,60 @@ def test_a_flow_efficiency_of_100_percent_says_no_wait_status_was_seen():
     assert "no wait status seen" in card(1.0)
     assert "no wait status seen" not in card(0.62)
     assert "no wait status seen" not in card(1.0, sample=3)  # too few to rate says so already
+
+
+def test_a_status_says_the_band_of_values_that_gives_it():
+    from dashboards.formatting import status_band
+
+    # Defect ratio (lower is better, green at 0.15, red above 0.30): 14.7% against a 10% target
+    # is green, and the card says why.
+    assert status_band("green", "lower_is_better", 0.15, 0.30, "ratio") == "≤ 15.0%"
+    assert status_band("amber", "lower_is_better", 0.15, 0.30, "ratio") == "15.0%–30.0%"
+    assert status_band("red", "lower_is_better", 0.15, 0.30, "ratio") == "> 30.0%"
+    # CPI (higher is better, green at 0.95, red under 0.85).
+    assert status_band("green", "higher_is_better", 0.95, 0.85, "index") == "≥ 0.95"
+    assert status_band("amber", "higher_is_better", 0.95, 0.85, "index") == "0.85–0.95"
+    assert status_band("red", "higher_is_better", 0.95, 0.85, "index") == "< 0.85"
+    # Unrated (no thresholds: money and volume KPIs), or none landed: nothing to say.
+    assert status_band("unrated", "higher_is_better", None, None, "count") == ""
+    assert status_band("green", "higher_is_better", float("nan"), 0.85, "index") == ""
+
+
+def test_a_kpi_card_gives_its_status_band_beside_the_target():
+    import pandas as pd
+
+    from dashboards.components import kpi_card_html
+
+    card = kpi_card_html(
+        pd.Series(
+            {
+                "kpi_id": "defect_ratio",
+                "kpi_name": "Defect ratio",
+                "unit": "ratio",
+                "direction": "lower_is_better",
+                "formula": "defects ÷ items done",
+                "value": 0.147,
+                "target": 0.10,
+                "green_at": 0.15,
+                "red_at": 0.30,
+                "status": "green",
+                "numerator": 5.0,
+                "denominator": 34.0,
+                "sample_size": 34,
+                "min_sample_size": 10,
+                "sample_item": "issues",
+                "period_complete": True,
+                "benchmark_level": None,
+                "previous_value": None,
+                "year_ago_value": None,
+            }
+        )
+    )
+    assert "GREEN (≤ 15.0%)</span> target 10.0%" in card
+
+
+def test_a_per_day_threshold_is_written_exactly():
+    from dashboards.formatting import status_band
+
+    # Deployment frequency's high line, one deployment a week: 0.125/day, not a rounded 0.12.
+    assert status_band("green", "higher_is_better", 0.125, 0.03, "per day") == "≥ 0.125/day"
