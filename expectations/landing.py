@@ -7,9 +7,11 @@ A run must never publish a warehouse that is silently less than the files say:
   `unknown_reference`;
 - the portfolios, products or initiatives dropping by more than `quality.max_dimension_drop`
   (default 20 %) against the published warehouse blocks, naming what vanished;
-- records quarantined in this run, per source, warn from `quality.quarantine_warning_share`
-  (default 5 %) and block from `quality.quarantine_blocking_share` (default 50 %: a source that
-  mostly fails is broken, a handful of bad rows is not);
+- records quarantined since the warehouse was last published, per source, warn from
+  `quality.quarantine_warning_share` (default 5 %) and block from
+  `quality.quarantine_blocking_share` (default 50 %: a source that mostly fails is broken, a
+  handful of bad rows is not). Since, not in this run: a blocked run's files are not read again,
+  and counting only the run's own let the next run, with nothing new, publish without them;
 - a contract column absent from a file's header, even an optional one, warns: it reads as
   empty in every record (products without `product_owner` all become "no steward").
 """
@@ -77,16 +79,33 @@ DIMENSION_DROP = CheckedFrame(
     ],
 )
 
-# Files of this run, copies of earlier bytes left out (they load nothing).
-_QUARANTINE_SHARE_SQL = """
+# Files landed since the last publication (by this run or by runs that did not publish), copies
+# of earlier bytes left out (they load nothing).
+_QUARANTINE_SHARE_SQL = f"""
     SELECT source, sum(rows_loaded + rows_quarantined)::BIGINT AS records,
         sum(rows_quarantined)::BIGINT AS quarantined,
-        round(sum(rows_quarantined) / sum(rows_loaded + rows_quarantined), 4) AS quarantined_share
+        round(sum(rows_quarantined) / sum(rows_loaded + rows_quarantined), 4) AS quarantined_share,
+        -- where to look first: the files with the most records quarantined
+        array_to_string(list({_RELATIVE} ORDER BY rows_quarantined DESC, file)
+            FILTER (rows_quarantined > 0)[:3], ', ') AS most_quarantined_in
     FROM ingest.landed_files
-    WHERE run_id = ? AND duplicate_of IS NULL
+    WHERE list_contains(?::VARCHAR[], run_id) AND duplicate_of IS NULL
     GROUP BY source HAVING sum(rows_loaded + rows_quarantined) > 0
     ORDER BY source
 """
+
+
+def _runs_since_publication(run) -> list[list[str]]:
+    """This run and every run started since the last one that published (blocked, failed or
+    killed): the files they landed are in no published warehouse yet."""
+    from orchestration.run_records import ops_connection
+
+    with ops_connection(run.settings) as ops:
+        since = ops.execute(
+            "SELECT run_id FROM ops.runs WHERE started_at > coalesce("
+            " (SELECT max(started_at) FROM ops.runs WHERE outcome = 'published'), '-infinity'::TIMESTAMPTZ)"
+        ).fetchall()
+    return [*_landing_prefix(run), sorted({run.run_id, *(run_id for (run_id,) in since)})]
 
 
 def _quarantine_share(severity: str, share: str) -> CheckedFrame:
@@ -94,9 +113,9 @@ def _quarantine_share(severity: str, share: str) -> CheckedFrame:
     return CheckedFrame(
         name=f"landing_quarantine_share_{severity}",
         sql=_QUARANTINE_SHARE_SQL,
-        params=lambda run: [run.run_id],
+        params=_runs_since_publication,
         scope=lambda run: (
-            f"records landed by this run, per source, {severity} above "
+            f"records landed since the last publication, per source, {severity} above "
             f"{getattr(run.settings, share):.0%} quarantined"
         ),
         expectations=lambda run: [

@@ -7,8 +7,10 @@ run publishes nothing. Writes are short (open, write, close) so readers are rare
 from __future__ import annotations
 
 import contextlib
+import os
 import time
 from collections.abc import Iterator
+from pathlib import Path
 
 import duckdb
 
@@ -158,11 +160,11 @@ def run_report(settings: Settings, run_id: str, files_left: int = 0) -> list[str
             " GROUP BY source ORDER BY source",
             [run_id],
         ).fetchall()
-        earlier = ops.execute(
-            "SELECT count(DISTINCT file) FROM ops.landed_files WHERE run_id <> ?"
+        earlier_files = ops.execute(
+            "SELECT DISTINCT file FROM ops.landed_files WHERE run_id <> ?"
             " AND file NOT IN (SELECT file FROM ops.landed_files WHERE run_id = ?)",
             [run_id, run_id],
-        ).fetchall()[0][0]
+        ).fetchall()
         reasons = ops.execute(
             "SELECT source, reason_code, count(*) FROM ops.quarantine WHERE run_id = ?"
             " GROUP BY ALL ORDER BY source, count(*) DESC, reason_code",
@@ -173,6 +175,8 @@ def run_report(settings: Settings, run_id: str, files_left: int = 0) -> list[str
             " WHERE run_id = ? AND NOT passed AND severity = 'warning' ORDER BY check_name",
             [run_id],
         ).fetchall()
+    # ops keeps the record of a file deleted since; the landing folder holds what is there now.
+    earlier = sum(1 for (file,) in earlier_files if Path(file).exists())
     by_source: dict[str, list[str]] = {}
     for source, reason, count in reasons:
         by_source.setdefault(source, []).append(f"{reason} {count:,}")
@@ -194,7 +198,9 @@ def run_report(settings: Settings, run_id: str, files_left: int = 0) -> list[str
         lines.append(line)
     for check_name, observed in warned:
         lines.append(f"warning: {check_name}: {observed}")
-    closer = f"vmo sql --ops --warehouse {settings.warehouse} -c"
+    # The command as the reader runs it: through uv (which sets UV), as the README has it, or installed.
+    vmo = "uv run vmo" if os.environ.get("UV") else "vmo"
+    closer = f"{vmo} sql --ops --warehouse {settings.warehouse} -c"
     if reasons:
         lines.append(
             f'look closer: {closer} "SELECT source, file, record_number, reason_code, detail'

@@ -18,6 +18,7 @@ import decimal
 import json
 import os
 import re
+import shutil
 import sys
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -113,7 +114,12 @@ def _json_value(value: object) -> object:
     return str(value)
 
 
-def write_result(result: Result, output_format: str, out: TextIO, max_width: int = 160) -> None:
+def terminal_width() -> int:
+    """The terminal's width (COLUMNS, else the terminal's, else 160 when piped), at least 80."""
+    return max(80, shutil.get_terminal_size((160, 24)).columns)
+
+
+def write_result(result: Result, output_format: str, out: TextIO, max_width: int | None = None) -> None:
     if output_format == "csv":
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(result.columns)
@@ -125,7 +131,7 @@ def write_result(result: Result, output_format: str, out: TextIO, max_width: int
             out.write(json.dumps(dict(zip(result.columns, row, strict=True)), default=_json_value))
         out.write("\n]\n")
     else:
-        out.write(render_table(result, max_width) + "\n")
+        out.write(render_table(result, max_width or terminal_width()) + "\n")
 
 
 def render_table(result: Result, max_width: int = 160, max_rows: int = 200) -> str:
@@ -141,8 +147,11 @@ def render_table(result: Result, max_width: int = 160, max_rows: int = 200) -> s
                 numeric[i] = numeric[i] and (v is None or isinstance(v, int | float | decimal.Decimal))
         else:
             extra += 1
-    cell_limit = max(8, (max_width - 3 * len(result.columns)) // max(len(result.columns), 1))
     header = [str(c) for c in result.columns]
+    cell_limit = _cell_limit(
+        [max(len(v.replace("\n", " ")) for v in column) for column in zip(header, *rows, strict=True)],
+        max_width - 3 * len(header) - 1,
+    )
     cells = [[_cut(v, cell_limit) for v in row] for row in [header, *rows]]
     widths = [max(len(r[i]) for r in cells) for i in range(len(header))]
 
@@ -166,6 +175,19 @@ def render_table(result: Result, max_width: int = 160, max_rows: int = 200) -> s
     total = len(rows) + extra
     out.append(f"{total} row{'s' if total != 1 else ''}" + (f" ({len(rows)} shown)" if extra else ""))
     return "\n".join(out)
+
+
+def _cell_limit(natural: list[int], room: int) -> int:
+    """The longest a cell may be so that the columns fit `room` characters: the narrow columns
+    whole, what is left shared among the wide ones (an even share cut a file's path at 29
+    characters beside a two-letter column); never under 8."""
+    widths = sorted(natural)
+    for taken, width in enumerate(widths):
+        share = room // (len(widths) - taken)
+        if width > share:  # this column and every wider one get the share
+            return max(8, share)
+        room -= width
+    return max(widths, default=8)
 
 
 def _cut(value: str, limit: int) -> str:

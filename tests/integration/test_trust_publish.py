@@ -32,8 +32,9 @@ def _rewrite(path, change) -> None:
         csv.writer(handle, lineterminator="\n").writerows([header, *rows])
 
 
-def test_a_lost_required_column_blocks_and_capitals_still_count(demo, tmp_path):
+def test_a_lost_required_column_blocks_and_capitals_still_count(demo, tmp_path, monkeypatch):
     assert demo.outcome.outcome == "published"
+    monkeypatch.setenv("UV", "/usr/local/bin/uv")  # started by `uv run vmo`, as the README has it
     landing = tmp_path / "landing"
     shutil.copytree(demo.settings.landing_dir, landing)
     state = tmp_path / "published"
@@ -56,7 +57,7 @@ def test_a_lost_required_column_blocks_and_capitals_still_count(demo, tmp_path):
     # The summary says what this run landed and where to look.
     assert "landed 1 new file (0 records loaded, 24 quarantined)" in result.output
     assert "portfolio/initiatives" in result.output and "unparseable_file 1" in result.output
-    assert "look closer: vmo sql --ops" in result.output
+    assert "look closer: uv run vmo sql --ops" in result.output  # a command that runs as printed
 
     # The export fixed, and deployments exported with PRODUCTION and SUCCESS, as GitLab writes them.
     initiatives.write_bytes(original)

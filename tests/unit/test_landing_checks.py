@@ -14,6 +14,7 @@ from expectations import landing
 from expectations.framework import CheckRun
 from orchestration.ingest import sources
 from orchestration.quality import run_suite
+from orchestration.run_records import begin_run, finish_run
 from orchestration.settings import Settings
 
 RUN = "run-2"
@@ -106,9 +107,18 @@ def test_a_delivery_file_quarantined_whole_blocks_only_when_it_lacks_a_required_
     assert "file=delivery/deployments.csv" in check.observed and "environment" in check.observed
 
 
+def _runs(settings: Settings, *outcomes: tuple[str, str | None]) -> None:
+    """Runs in the ops file, in the order they started, with their outcomes (None: this one)."""
+    for run_id, outcome in outcomes:
+        begin_run(settings, run_id)
+        if outcome:
+            finish_run(settings, run_id, outcome, "")
+
+
 def test_record_quarantine_warns_from_five_percent_and_blocks_from_half_of_a_source(settings):
     # This run: surveys 3 of 50 quarantined (6 %: warns), revenue 6 of 10 (60 %: blocks);
-    # ideas 1 of 40 (2.5 %: nothing). An earlier run's bad file counts for nothing now.
+    # ideas 1 of 40 (2.5 %: nothing). A bad file of a run that published since counts no more.
+    _runs(settings, ("run-1", "published"), (RUN, None))
     _land(settings, "product/surveys", "responses.csv", 47, 3)
     _land(settings, "product/revenue", "revenue.csv", 4, 6)
     _land(settings, "strategy/ideas", "ideas.csv", 39, 1)
@@ -122,6 +132,21 @@ def test_record_quarantine_warns_from_five_percent_and_blocks_from_half_of_a_sou
     assert blocking.severity == "blocking"
     assert "source=product/revenue, records=10, quarantined=6, quarantined_share=0.6" in blocking.observed
     assert "product/surveys" not in blocking.observed
+
+
+def test_a_blocked_runs_quarantine_blocks_every_run_until_one_publishes(settings):
+    # run-1 landed a truncated events file (92 records, all quarantined) and was blocked; run-2
+    # lands nothing new: its files are still in no published warehouse, so it blocks too, rather
+    # than publish without them. A good day's events then make them a handful: a warning.
+    _runs(settings, ("run-0", "published"), ("run-1", "blocked"), (RUN, None))
+    _land(settings, "product/events", "events-2025-06-30.jsonl.gz", 0, 92, run_id="run-1")
+    blocking = _failed(settings)["landing_quarantine_share_blocking"]
+    assert "source=product/events, records=92, quarantined=92, quarantined_share=1.0" in blocking.observed
+    assert "most_quarantined_in=product/events-2025-06-30.jsonl.gz" in blocking.observed  # where to look
+    _land(settings, "product/events", "events-2025-07-01.jsonl", 1000, 0)
+    failed = _failed(settings)
+    assert "landing_quarantine_share_blocking" not in failed
+    assert "records=1092, quarantined=92" in failed["landing_quarantine_share_warning"].observed
 
 
 def test_an_absent_contract_column_warns_naming_file_and_column(settings):
