@@ -53,13 +53,16 @@ WHERE v.kpi_id = 'value_at_risk' AND v.entity_type = 'portfolio' AND v.period_gr
 ORDER BY p.portfolio_name, month;
 
 -- question: Which KPIs are red for the organisation in the latest complete month?
+-- A red value from fewer items than the KPI's minimum sample is left out, as the scorecards grey
+-- it ("too few to rate"); drop the last condition to see those too.
 WITH latest_complete AS (
     SELECT max(period_start) AS month FROM analytics.kpi_values
-    WHERE period_grain = 'month' AND period_start + INTERVAL 1 MONTH <= (SELECT max(as_of) FROM analytics.scorecard_initiatives) + INTERVAL 1 DAY
+    WHERE period_grain = 'month' AND period_complete
 )
-SELECT d.name, d.domain, v.value, v.target, v.numerator, v.denominator, v.sample_size
+SELECT d.name, d.domain, v.value, v.target, v.red_at, v.numerator, v.denominator, v.sample_size
 FROM analytics.kpi_values AS v
 JOIN analytics.kpi_definitions AS d USING (kpi_id)
 WHERE v.entity_type = 'organisation' AND v.period_grain = 'month'
   AND v.period_start = (SELECT month FROM latest_complete) AND v.status = 'red'
+  AND coalesce(v.sample_size >= d.min_sample_size, true)
 ORDER BY d.domain, d.name;

@@ -13,7 +13,9 @@ A run must never publish a warehouse that is silently less than the files say:
   handful of bad rows is not). Since, not in this run: a blocked run's files are not read again,
   and counting only the run's own let the next run, with nothing new, publish without them;
 - a contract column absent from a file's header, even an optional one, warns: it reads as
-  empty in every record (products without `product_owner` all become "no steward").
+  empty in every record (products without `product_owner` all become "no steward");
+- a landed file no source reads (an .xlsx export, a .csv.gz, a file outside the source folders)
+  warns, naming it and what its folder reads: nothing that lands is ignored silently.
 """
 
 from __future__ import annotations
@@ -148,4 +150,23 @@ ABSENT_COLUMNS = CheckedFrame(
     ],
 )
 
-SUITE = [STRUCTURAL, DIMENSION_DROP, *QUARANTINE_SHARE, ABSENT_COLUMNS]
+
+def _unread(run) -> list[list[str]]:
+    from orchestration.ingest.sources import unread_files
+
+    unread = unread_files(run.settings.landing_dir)
+    return [[file for file, _ in unread], [why for _, why in unread]]
+
+
+UNREAD_FILES = CheckedFrame(
+    name="landing_unread_files",
+    sql="SELECT unnest(?::VARCHAR[]) AS unread_file, unnest(?::VARCHAR[]) AS why ORDER BY unread_file",
+    params=_unread,
+    scope=lambda run: "every file of the landing folder read by a source",
+    expectations=lambda run: [
+        # Every row is a landed file no source reads.
+        expectation("ExpectColumnValuesToBeNull", WARNING, column="unread_file"),
+    ],
+)
+
+SUITE = [STRUCTURAL, DIMENSION_DROP, *QUARANTINE_SHARE, ABSENT_COLUMNS, UNREAD_FILES]

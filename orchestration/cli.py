@@ -95,7 +95,12 @@ def generate(
     out: Annotated[Path, typer.Option("--out", help="Landing folder to write.")],
     scale: ScaleOpt = "S",
     seed: SeedOpt = 42,
-    start: Annotated[str | None, typer.Option("--start", help="First day, YYYY-MM-DD.")] = None,
+    start: Annotated[
+        str | None,
+        typer.Option(
+            "--start", help="First day, YYYY-MM-DD [default: 18, 24 or 36 months before --end at S, M or L]."
+        ),
+    ] = None,
     end: Annotated[str | None, typer.Option("--end", help="Last day, YYYY-MM-DD [default today].")] = None,
     bad_records: Annotated[
         bool, typer.Option("--bad-records", help="Mix in contract violations (every quarantine reason).")
@@ -117,6 +122,12 @@ def generate(
         raise _fail(str(exc)) from exc
     records = ", ".join(f"{k} {v}" for k, v in summary.records.items())
     typer.echo(f"wrote {summary.files} files to {out}: {records}")
+    if summary.kept:
+        typer.echo(
+            f"note: {summary.kept} files already in {out} were left as they are, and a run reads them"
+            " with the new ones: generate into an empty folder for this organisation alone",
+            err=True,
+        )
 
 
 @app.command(short_help="Ingest, build, check and publish: one whole pipeline run.")
@@ -130,7 +141,8 @@ def run(
     """One whole pipeline run: ingest -> dbt build -> data checks -> publish.
 
     Exit 0 when it published; 1 when checks blocked publishing (the previous warehouse
-    stays) or the run failed; 2 on bad arguments or an unreadable landing folder.
+    stays) or the run failed; 2 on bad arguments, a bad vmo.toml, or a landing folder that
+    cannot be read or holds nothing to ingest.
     """
     from orchestration.runner import LandingError, run_pipeline
 

@@ -23,7 +23,6 @@ import uuid
 from pathlib import Path
 
 from orchestration import run_records
-from orchestration.ingest.sources import INGESTED_FOLDERS
 from orchestration.settings import Settings
 from orchestration.warehouse import acquire_run_lock
 
@@ -39,20 +38,17 @@ _CODE_SUFFIXES = (".py", ".sql", ".yml", ".yaml", ".csv", ".md", ".toml", ".lock
 
 
 def landing_files(settings: Settings) -> dict[str, str]:
-    """Each file of the ingested folders: its path in the landing folder -> inode:size:mtime.
+    """Each file of the landing folder: its path in it -> inode:size:mtime.
 
     Cheap to take (no byte is read) and it changes whenever a file lands, is rewritten or is
-    moved into place: the ingest's own quick check (orchestration/ingest/landing.py)."""
+    moved into place: the ingest's own quick check (orchestration/ingest/landing.py). Files no
+    source reads count too: a run warns of them (expectations/landing.py)."""
     files = {}
-    for folder in INGESTED_FOLDERS:
-        base = settings.landing_dir / folder
-        if not base.exists():
-            continue
-        for path in sorted(base.rglob("*")):
-            if path.is_file() and not path.name.startswith("."):
-                stat = path.stat()
-                relative = str(path.relative_to(settings.landing_dir))
-                files[relative] = f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
+    for path in sorted(settings.landing_dir.rglob("*")):
+        if path.is_file() and not path.name.startswith("."):
+            stat = path.stat()
+            relative = str(path.relative_to(settings.landing_dir))
+            files[relative] = f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
     return files
 
 

@@ -22,7 +22,10 @@ def _invoke(settings: Settings, args: list[str]) -> None:
     """dbt in its own process, as the pipeline runs it: dbt-duckdb keeps its connection to the
     working database open for the life of the process, which would lock a later run out."""
     dbt = Path(sys.executable).with_name("dbt")
-    command = [str(dbt), *args, "--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    # Colours for a terminal only: piped to a file or a log, dbt's escape codes are noise.
+    colours = [] if sys.stdout.isatty() else ["--no-use-colors"]
+    places = ["--project-dir", str(DBT_PROJECT_DIR), "--profiles-dir", str(DBT_PROJECT_DIR)]
+    command = [str(dbt), *colours, *args, *places]
     environment = {**os.environ, **settings.dbt_environment()}
     try:
         completed = subprocess.run(command, env=environment, check=False)

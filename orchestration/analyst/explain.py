@@ -8,7 +8,7 @@ from pathlib import Path
 
 import duckdb
 
-from dashboards.formatting import Period, format_value
+from dashboards.formatting import Period, format_value, too_few
 from orchestration.analyst.sql_prompt import Result, render_table
 
 ENTITY_TYPES = ("initiative", "product", "portfolio", "organisation")
@@ -55,7 +55,7 @@ def explain(warehouse: Path, kpi_id: str, entity: str, period_text: str, limit: 
 
 def _explain(connection, kpi_id: str, entity_type: str, entity_id: str, period: Period, limit: int) -> str:
     definitions = connection.execute(
-        "SELECT name, question, formula, unit, direction, entity_types, period_grains"
+        "SELECT name, question, formula, unit, direction, entity_types, period_grains, min_sample_size"
         " FROM analytics.kpi_definitions WHERE kpi_id = ?",
         [kpi_id],
     ).fetchall()
@@ -65,7 +65,7 @@ def _explain(connection, kpi_id: str, entity_type: str, entity_id: str, period: 
         )
         known = known.fetchall()[0][0]
         raise ExplainArgumentError(f"unknown KPI {kpi_id!r}; the KPIs are: {known}")
-    name, question, formula, unit, direction, entity_types, grains = definitions[0]
+    name, question, formula, unit, direction, entity_types, grains, min_sample = definitions[0]
     key = [kpi_id, entity_type, entity_id, period.grain, period.start]
     rows = connection.execute(
         "SELECT value, numerator, denominator, sample_size, target, status, green_at, red_at"
@@ -114,7 +114,10 @@ def _explain(connection, kpi_id: str, entity_type: str, entity_id: str, period: 
         f"SELECT count(*), any_value(item_type) FROM analytics.kpi_evidence WHERE {ROW_KEY}",
         key,
     ).fetchall()[0]
-    lines.append(f"  sample size: {sample_size} {item_type or 'item'}{'s' if sample_size != 1 else ''}")
+    sample = f"  sample size: {sample_size} {item_type or 'item'}{'s' if sample_size != 1 else ''}"
+    if too_few(sample_size, min_sample):  # as the scorecards grey it
+        sample += f"; fewer than the {min_sample} this KPI needs: too few to rate, not evidence alone"
+    lines.append(sample)
     cursor = connection.execute(
         "SELECT item_type, item_id, item_date, round(item_value, 3) AS item_value,"
         " counted_in_numerator, detail"

@@ -142,6 +142,7 @@ class GenerationSummary:
     files: int
     records: dict[str, int]
     planted: dict[str, list[str]]
+    kept: int = 0  # files the folder held before that this generation did not write
 
 
 def _day_range(start: dt.date, end: dt.date):
@@ -863,6 +864,7 @@ def generate(
     if start >= end:
         raise ValueError(f"--start {start} must be before --end {end}")
     org = _DemoOrganisation(chosen, seed, start, end, horizon)
+    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} if out.is_dir() else {}
     records = {
         **org.write_portfolio(out),
         **write_finance(org, out, seed),
@@ -874,5 +876,6 @@ def generate(
     }
     if bad_records:
         records.update(plant_bad_records(out))
-    files = sum(1 for p in out.rglob("*") if p.is_file())
-    return GenerationSummary(out=out, files=files, records=records, planted=dict(org.planted))
+    kept = sum(1 for p, mtime in before.items() if p.is_file() and p.stat().st_mtime_ns == mtime)
+    files = sum(1 for p in out.rglob("*") if p.is_file()) - kept
+    return GenerationSummary(out=out, files=files, records=records, planted=dict(org.planted), kept=kept)

@@ -22,8 +22,32 @@ from orchestration.ingest.landing import (
 from orchestration.ingest.raw_store import RawTable, RawWrite
 from orchestration.settings import Settings
 
-# Every landing folder the ingest reads.
-INGESTED_FOLDERS = [*CSV_FOLDERS, jira.FOLDER, events.FOLDER]
+# Every landing folder the ingest reads, and the files it reads there (by how their names end).
+READS: dict[str, tuple[str, ...]] = {
+    **{folder: (".csv",) for folder in CSV_FOLDERS},
+    jira.FOLDER: jira.SUFFIXES,
+    events.FOLDER: events.SUFFIXES,
+}
+
+
+def unread_files(landing_dir: Path) -> list[tuple[str, str]]:
+    """The landed files no source reads, each with why: a type its folder does not read (an
+    .xlsx export, a .csv.gz) or a place outside the source folders. Nothing that lands is
+    ignored silently; hidden files (.DS_Store, an editor's) are not landed files."""
+    read = {path for folder, ends in READS.items() for path in landed_files(landing_dir, folder, ends)}
+    unread = []
+    for path in landed_files(landing_dir, "", ("",)):
+        if path in read:
+            continue
+        relative = path.relative_to(landing_dir).as_posix()
+        folder = max((f for f in READS if relative.startswith(f + "/")), key=len, default=None)
+        why = (
+            f"{folder}/ reads {', '.join('*' + suffix for suffix in READS[folder])} files"
+            if folder
+            else f"not in a source folder ({', '.join(f + '/' for f in READS)})"
+        )
+        unread.append((relative, why))
+    return unread
 
 
 def create_raw_tables(

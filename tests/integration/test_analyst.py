@@ -229,6 +229,23 @@ def test_explain_lists_as_many_records_as_the_sample_size(demo, kpi, entity_type
     assert evidence == [(sample_size,)]
 
 
+def test_explain_says_when_a_value_rests_on_too_few_items(demo):
+    warehouse = demo.settings.warehouse
+    # A value below its KPI's minimum sample, which the scorecards grey as too few to rate.
+    kpi, entity_type, entity_id, start, sample_size, needed = query(
+        warehouse,
+        "SELECT v.kpi_id, v.entity_type, v.entity_id, v.period_start, v.sample_size, d.min_sample_size"
+        " FROM analytics.kpi_values AS v JOIN analytics.kpi_definitions AS d USING (kpi_id)"
+        " WHERE v.period_grain = 'month' AND v.sample_size < d.min_sample_size"
+        " ORDER BY ALL LIMIT 1",
+    )[0]
+    arguments = ["explain", kpi, "--entity", f"{entity_type}:{entity_id}", "--period", f"{start:%Y-%m}"]
+    result = CliRunner().invoke(app, [*arguments, "--warehouse", str(warehouse)])
+    assert result.exit_code == 0, result.output
+    assert f"fewer than the {needed} this KPI needs: too few to rate" in result.output
+    assert f"sample size: {sample_size} " in result.output
+
+
 def test_explain_says_what_it_cannot_explain(demo):
     warehouse = str(demo.settings.warehouse)
     # Exit 2 for arguments that name nothing (as every command's bad arguments), 1 for a value

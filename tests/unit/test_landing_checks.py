@@ -253,3 +253,27 @@ def test_a_file_quarantined_whole_and_then_deleted_no_longer_blocks(tmp_path):
         ]
     finally:
         connection.close()
+
+
+def test_a_landed_file_no_source_reads_warns_naming_it_and_what_its_folder_reads(settings):
+    landing = settings.landing_dir
+    for name in (
+        "portfolio/costs.csv",  # read
+        "portfolio/costs-2025-08.csv.gz",
+        "product/surveys/responses-2025-08.xlsx",
+        "product/events/2025-08-01.jsonl.gz",  # read
+        "budgets.csv",
+        "portfolio/.~lock.costs.csv#",  # an editor's: hidden, not landed
+    ):
+        (landing / name).parent.mkdir(parents=True, exist_ok=True)
+        (landing / name).write_text("x\n")
+    check = _failed(settings)["landing_unread_files"]
+    assert check.severity == "warning"
+    assert "unread_file=portfolio/costs-2025-08.csv.gz, why=portfolio/ reads *.csv files" in check.observed
+    assert (
+        "unread_file=product/surveys/responses-2025-08.xlsx, why=product/surveys/ reads *.csv"
+        in check.observed
+    )
+    assert "unread_file=budgets.csv, why=not in a source folder (portfolio/" in check.observed
+    assert "unread_file=portfolio/costs.csv," not in check.observed and "jsonl" not in check.observed
+    assert ".~lock" not in check.observed
