@@ -40,6 +40,8 @@ def unread_files(landing_dir: Path) -> list[tuple[str, str]]:
         if path in read:
             continue
         relative = path.relative_to(landing_dir).as_posix()
+        if any(part.startswith(".") for part in relative.split("/")):
+            continue  # in a hidden folder (.git, a sync tool's): not landed
         folder = max((f for f in READS if relative.startswith(f + "/")), key=len, default=None)
         why = (
             f"{folder}/ reads {', '.join('*' + suffix for suffix in READS[folder])} files"

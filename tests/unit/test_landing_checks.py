@@ -264,6 +264,7 @@ def test_a_landed_file_no_source_reads_warns_naming_it_and_what_its_folder_reads
         "product/events/2025-08-01.jsonl.gz",  # read
         "budgets.csv",
         "portfolio/.~lock.costs.csv#",  # an editor's: hidden, not landed
+        ".git/HEAD",  # in a hidden folder: not landed either
     ):
         (landing / name).parent.mkdir(parents=True, exist_ok=True)
         (landing / name).write_text("x\n")
@@ -276,4 +277,4 @@ def test_a_landed_file_no_source_reads_warns_naming_it_and_what_its_folder_reads
     )
     assert "unread_file=budgets.csv, why=not in a source folder (portfolio/" in check.observed
     assert "unread_file=portfolio/costs.csv," not in check.observed and "jsonl" not in check.observed
-    assert ".~lock" not in check.observed
+    assert ".~lock" not in check.observed and ".git" not in check.observed
