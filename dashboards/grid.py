@@ -96,6 +96,9 @@ FLAG_MEANINGS = {
     ),
 }
 
+# Launched fewer days than this before the health was judged: value judged this early is said to be.
+EARLY_DAYS = 30
+
 FLAG_NAMES = {"never_launched": "never launched", "no_steward": "no steward", "handoff_gap": "handoff gap"}
 
 # Where a quadrant sorts: the corner that needs attention first.
@@ -253,6 +256,11 @@ def grid_cell(row: pd.Series, column: GridColumn, definitions: pd.DataFrame, per
                 f"EAC = BAC ÷ CPI = {grid_text(row.get('budget_total'), 'money', currency)}"
                 f" ÷ {grid_text(row.get('cpi'), 'index')}"
             )
+    if column.key == "value_health" and row.get("launched") and not is_missing(row.get("launch_date")):
+        days_live = (pd.Timestamp(row["evaluated_on"]) - pd.Timestamp(row["launch_date"])).days + 1
+        if 0 < days_live < EARLY_DAYS:
+            cell["sub"] = f"{days_live} day{'s' if days_live != 1 else ''} after launch"
+            title.append(f"judged {days_live} days after the launch: adoption and benefits take longer")
     if column.key == "on_time_probability":
         title.append(
             "no forecast (in delivery, fewer than 10 items finished in 90 days) or not in delivery"

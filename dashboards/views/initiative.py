@@ -22,7 +22,7 @@ from dashboards.formatting import (
     plain,
     too_few,
 )
-from dashboards.grid import person
+from dashboards.grid import EARLY_DAYS, person
 
 
 def forecast_section(forecast: pd.Series, distribution: pd.DataFrame) -> None:
@@ -111,8 +111,6 @@ currency = currency if isinstance(currency, str) and currency else "USD"
 
 launched = pd.notna(row["launched_on"]) and (judged is None or bool(judged["launched"]))
 VALUE_KPIS = {"feature_adoption_rate", "benefit_realization_rate", "roi", "time_to_value_days"}
-# Launched fewer days than this before the health was judged: the page says how early it is.
-EARLY_DAYS = 30
 
 
 def latest(kpi_id: str) -> str:

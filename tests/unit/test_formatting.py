@@ -161,6 +161,32 @@ def test_grid_cells_by_unit():
     assert grid_text(None, "ratio") == "–" and grid_text(77.78, "health") == "78"
 
 
+def test_a_value_health_judged_within_30_days_of_launch_says_so():
+    import pandas as pd
+
+    from dashboards.grid import GRID_COLUMNS, grid_cell
+
+    column = next(c for c in GRID_COLUMNS if c.key == "value_health")
+
+    def cell(launch: str, launched: bool = True) -> dict:
+        row = pd.Series(
+            {
+                "value_health": 33.0,
+                "launched": launched,
+                "launch_date": pd.Timestamp(launch),
+                "evaluated_on": pd.Timestamp("2026-11-30"),
+                "period_grain": "month",
+            }
+        )
+        return grid_cell(row, column, pd.DataFrame(), "2026-11")
+
+    # Launched on 23 Nov, judged on 30 Nov: its eighth day, too early to read much into.
+    assert cell("2026-11-23")["sub"] == "8 days after launch"
+    assert "judged 8 days after the launch" in cell("2026-11-23")["title"]
+    assert "sub" not in cell("2026-10-01")  # 61 days: a value health like any other
+    assert "sub" not in cell("2026-11-23", launched=False)
+
+
 def _grid_page_script():
     import pandas as pd
     import streamlit as st
