@@ -186,7 +186,7 @@ def format_change(value, earlier, unit: str, direction: str | None) -> tuple[str
     elif unit in ("count", "users"):
         text = f"{change:+,.0f}"
     elif unit == "items":
-        text = f"{change:+,.0f} items"
+        text = f"{change:+,.0f} item" + ("" if abs(change) == 1 else "s")
     elif unit == "money":
         text = ("+" if change >= 0 else "") + format_value(change, "money")
     elif unit == "days":

@@ -282,9 +282,10 @@ def initiative_scorecard(
     return _query(
         version,
         """
-        SELECT s.*, p.product_name, f.portfolio_name
+        SELECT s.*, p.product_name, f.portfolio_name, i.currency
         FROM analytics.scorecard_initiatives AS s
-        JOIN analytics.dim_products AS p USING (product_id)
+        JOIN analytics.dim_initiatives AS i USING (initiative_id)
+        JOIN analytics.dim_products AS p ON p.product_id = s.product_id
         JOIN analytics.dim_portfolios AS f ON f.portfolio_id = s.portfolio_id
         WHERE (? IS NULL OR s.portfolio_id = ?) AND (? IS NULL OR s.product_id = ?)
         ORDER BY s.initiative_id

@@ -81,8 +81,9 @@ DIMENSION_DROP = CheckedFrame(
     ],
 )
 
-# Files landed since the last publication (by this run or by runs that did not publish), copies
-# of earlier bytes left out (they load nothing).
+# Files landed since the last publication (by this run or by runs that did not publish) and
+# still in the landing folder (a broken file deleted no longer blocks, even one whose good
+# records were kept), copies of earlier bytes left out (they load nothing).
 _QUARANTINE_SHARE_SQL = f"""
     SELECT source, sum(rows_loaded + rows_quarantined)::BIGINT AS records,
         sum(rows_quarantined)::BIGINT AS quarantined,
@@ -91,15 +92,17 @@ _QUARANTINE_SHARE_SQL = f"""
         array_to_string(list({_RELATIVE} ORDER BY rows_quarantined DESC, file)
             FILTER (rows_quarantined > 0)[:3], ', ') AS most_quarantined_in
     FROM ingest.landed_files
-    WHERE list_contains(?::VARCHAR[], run_id) AND duplicate_of IS NULL
+    WHERE list_contains(?::VARCHAR[], run_id) AND list_contains(?::VARCHAR[], file) AND duplicate_of IS NULL
     GROUP BY source HAVING sum(rows_loaded + rows_quarantined) > 0
     ORDER BY source
 """
 
 
-def _runs_since_publication(run) -> list[list[str]]:
-    """This run and every run started since the last one that published (blocked, failed or
-    killed): the files they landed are in no published warehouse yet."""
+def _runs_since_publication(run) -> list:
+    """The landing prefix; this run and every run started since the last one that published
+    (blocked, failed or killed), whose files are in no published warehouse yet; the files in the
+    landing folder now."""
+    from orchestration.ingest.sources import read_files
     from orchestration.run_records import ops_connection
 
     with ops_connection(run.settings) as ops:
@@ -107,7 +110,8 @@ def _runs_since_publication(run) -> list[list[str]]:
             "SELECT run_id FROM ops.runs WHERE started_at > coalesce("
             " (SELECT max(started_at) FROM ops.runs WHERE outcome = 'published'), '-infinity'::TIMESTAMPTZ)"
         ).fetchall()
-    return [*_landing_prefix(run), sorted({run.run_id, *(run_id for (run_id,) in since)})]
+    runs = sorted({run.run_id, *(run_id for (run_id,) in since)})
+    return [*_landing_prefix(run), runs, [str(path) for path in read_files(run.settings.landing_dir)]]
 
 
 def _quarantine_share(severity: str, share: str) -> CheckedFrame:

@@ -124,8 +124,9 @@ def generate(
     typer.echo(f"wrote {summary.files} files to {out}: {records}")
     if summary.kept:
         typer.echo(
-            f"note: {summary.kept} files already in {out} were left as they are, and a run reads them"
-            " with the new ones: generate into an empty folder for this organisation alone",
+            f"note: {summary.kept} file{'s' if summary.kept != 1 else ''} already in {out} left as"
+            " they were, which a run reads with the new ones: generate into an empty folder for this"
+            " organisation alone",
             err=True,
         )
 

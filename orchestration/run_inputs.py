@@ -23,6 +23,7 @@ import uuid
 from pathlib import Path
 
 from orchestration import run_records
+from orchestration.ingest.landing import landed_files
 from orchestration.settings import Settings
 from orchestration.warehouse import acquire_run_lock
 
@@ -44,11 +45,14 @@ def landing_files(settings: Settings) -> dict[str, str]:
     moved into place: the ingest's own quick check (orchestration/ingest/landing.py). Files no
     source reads count too: a run warns of them (expectations/landing.py)."""
     files = {}
-    for path in sorted(settings.landing_dir.rglob("*")):
-        if path.is_file() and not path.name.startswith("."):
+    # What the ingest could read: hidden files and folders are not landed (ingest/landing.py).
+    for path in landed_files(settings.landing_dir, "", ("",)):
+        try:
             stat = path.stat()
-            relative = str(path.relative_to(settings.landing_dir))
-            files[relative] = f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
+        except FileNotFoundError:  # gone since it was listed (a browser's .part, a lock file)
+            continue
+        relative = str(path.relative_to(settings.landing_dir))
+        files[relative] = f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
     return files
 
 

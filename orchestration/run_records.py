@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import shlex
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -200,7 +201,7 @@ def run_report(settings: Settings, run_id: str, files_left: int = 0) -> list[str
         lines.append(f"warning: {check_name}: {observed}")
     # The command as the reader runs it: through uv (which sets UV), as the README has it, or installed.
     vmo = "uv run vmo" if os.environ.get("UV") else "vmo"
-    closer = f"{vmo} sql --ops --warehouse {settings.warehouse} -c"
+    closer = f"{vmo} sql --ops --warehouse {shlex.quote(str(settings.warehouse))} -c"
     if reasons:
         lines.append(
             f'look closer: {closer} "SELECT source, file, record_number, reason_code, detail'

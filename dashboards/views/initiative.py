@@ -90,7 +90,8 @@ launch = f"launched on {row['launched_on']:%Y-%m-%d}" if pd.notna(row["launched_
 st.caption(
     f"{plain(row['product_name'])} ({plain(row['product_id'])}) · {plain(row['portfolio_name'])}"
     f" · status {plain(in_words(row['status']))} · "
-    f"{launch} · budget {format_value(row['budget_total'], 'money')} · health as of {judged_on:%d %b %Y}"
+    f"{launch} · budget {format_value(row['budget_total'], 'money', row['currency'])}"
+    f" · health as of {judged_on:%d %b %Y}"
     + (
         ""
         if judged is None
@@ -105,8 +106,7 @@ for flag, label in FLAGS.items():
 
 history = queries.entity_kpi_history(version, "initiative", initiative, "month")
 # The initiative's money is in its own currency (initiatives.csv), as the grid writes it.
-currency = judged.get("currency") if judged is not None else None
-currency = currency if isinstance(currency, str) and currency else "USD"
+currency = str(row["currency"])
 
 
 launched = pd.notna(row["launched_on"]) and (judged is None or bool(judged["launched"]))

@@ -116,7 +116,7 @@ def _explain(connection, kpi_id: str, entity_type: str, entity_id: str, period: 
     ).fetchall()[0]
     sample = f"  sample size: {sample_size} {item_type or 'item'}{'s' if sample_size != 1 else ''}"
     if too_few(sample_size, min_sample):  # as the scorecards grey it
-        sample += f"; fewer than the {min_sample} this KPI needs: too few to rate, not evidence alone"
+        sample += f"; fewer than the {min_sample} this KPI needs: too few to rate, not enough to act on alone"
     lines.append(sample)
     cursor = connection.execute(
         "SELECT item_type, item_id, item_date, round(item_value, 3) AS item_value,"

@@ -7,6 +7,7 @@ check that the flags fire on exactly those entities.
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import gzip
@@ -23,6 +24,7 @@ from orchestration.demo.finance import write_finance
 from orchestration.demo.operations import write_operations
 from orchestration.demo.scales import SCALES, Scale
 from orchestration.demo.strategy import write_strategy
+from orchestration.ingest.landing import landed_files
 
 PORTFOLIO_NAMES = [
     "Payments",
@@ -143,6 +145,15 @@ class GenerationSummary:
     records: dict[str, int]
     planted: dict[str, list[str]]
     kept: int = 0  # files the folder held before that this generation did not write
+
+
+def _landed_mtimes(out: Path) -> dict[Path, int]:
+    """The landed files of a folder (as a run lists them: hidden ones are not) and their times."""
+    mtimes = {}
+    for path in landed_files(out, "", ("",)):
+        with contextlib.suppress(FileNotFoundError):  # gone since it was listed
+            mtimes[path] = path.stat().st_mtime_ns
+    return mtimes
 
 
 def _day_range(start: dt.date, end: dt.date):
@@ -864,7 +875,7 @@ def generate(
     if start >= end:
         raise ValueError(f"--start {start} must be before --end {end}")
     org = _DemoOrganisation(chosen, seed, start, end, horizon)
-    before = {p: p.stat().st_mtime_ns for p in out.rglob("*") if p.is_file()} if out.is_dir() else {}
+    before = _landed_mtimes(out)
     records = {
         **org.write_portfolio(out),
         **write_finance(org, out, seed),
@@ -876,6 +887,7 @@ def generate(
     }
     if bad_records:
         records.update(plant_bad_records(out))
-    kept = sum(1 for p, mtime in before.items() if p.is_file() and p.stat().st_mtime_ns == mtime)
-    files = sum(1 for p in out.rglob("*") if p.is_file()) - kept
+    after = _landed_mtimes(out)
+    kept = sum(1 for path, mtime in before.items() if after.get(path) == mtime)
+    files = len(after) - kept
     return GenerationSummary(out=out, files=files, records=records, planted=dict(org.planted), kept=kept)

@@ -116,22 +116,37 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-def landed_files(landing_dir: Path, folder: str, suffixes: Iterable[str]) -> list[Path]:
+def landed_files(
+    landing_dir: Path, folder: str, suffixes: Iterable[str], links_out: list[Path] | None = None
+) -> list[Path]:
     """Files of one source folder in name order (the contract's reading order).
 
-    Directories are walked without following links out of the landing folder; a file link that
-    leads out of it is listed, and `load_new_files` refuses it.
+    Hidden files and folders (a name starting with '.': .git, a sync tool's old versions, an
+    editor's lock) are not landed. Directories are walked without following links out of the
+    landing folder (each one skipped is added to `links_out`); a file link that leads out of it
+    is listed, and `load_new_files` refuses it.
     """
     root = landing_dir.resolve()
     base = landing_dir / folder
-    if not base.is_dir() or not base.resolve().is_relative_to(root):
+    if not base.is_dir():
+        return []
+    if not base.resolve().is_relative_to(root):
+        if links_out is not None:
+            links_out.append(base)
         return []
     suffixes = tuple(suffixes)
     found = []
     for directory, subdirectories, names in os.walk(base, followlinks=True):
         # A linked directory is walked only while it stays inside the landing folder.
+        inside = [name for name in subdirectories if not name.startswith(".")]
+        if links_out is not None:
+            links_out += [
+                Path(directory) / name
+                for name in inside
+                if not (Path(directory) / name).resolve().is_relative_to(root)
+            ]
         subdirectories[:] = [
-            name for name in subdirectories if (Path(directory) / name).resolve().is_relative_to(root)
+            name for name in inside if (Path(directory) / name).resolve().is_relative_to(root)
         ]
         for name in names:
             path = Path(directory) / name

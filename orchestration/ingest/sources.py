@@ -30,18 +30,23 @@ READS: dict[str, tuple[str, ...]] = {
 }
 
 
+def read_files(landing_dir: Path) -> list[Path]:
+    """Every landed file a source reads, as the ingest lists it."""
+    return sorted(path for folder, ends in READS.items() for path in landed_files(landing_dir, folder, ends))
+
+
 def unread_files(landing_dir: Path) -> list[tuple[str, str]]:
     """The landed files no source reads, each with why: a type its folder does not read (an
-    .xlsx export, a .csv.gz) or a place outside the source folders. Nothing that lands is
-    ignored silently; hidden files (.DS_Store, an editor's) are not landed files."""
-    read = {path for folder, ends in READS.items() for path in landed_files(landing_dir, folder, ends)}
+    .xlsx export, a .csv.gz), a place outside the source folders, or a link to a folder outside
+    the landing folder. Nothing that lands is ignored silently; hidden files and folders
+    (.DS_Store, .git, an editor's) are not landed files."""
+    read = set(read_files(landing_dir))
+    links_out: list[Path] = []
     unread = []
-    for path in landed_files(landing_dir, "", ("",)):
+    for path in landed_files(landing_dir, "", ("",), links_out):
         if path in read:
             continue
         relative = path.relative_to(landing_dir).as_posix()
-        if any(part.startswith(".") for part in relative.split("/")):
-            continue  # in a hidden folder (.git, a sync tool's): not landed
         folder = max((f for f in READS if relative.startswith(f + "/")), key=len, default=None)
         why = (
             f"{folder}/ reads {', '.join('*' + suffix for suffix in READS[folder])} files"
@@ -49,6 +54,10 @@ def unread_files(landing_dir: Path) -> list[tuple[str, str]]:
             else f"not in a source folder ({', '.join(f + '/' for f in READS)})"
         )
         unread.append((relative, why))
+    unread += [
+        (link.relative_to(landing_dir).as_posix() + "/", "a link to a folder outside the landing folder")
+        for link in links_out
+    ]
     return unread
 
 

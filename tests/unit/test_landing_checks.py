@@ -54,7 +54,12 @@ def _failed(settings: Settings) -> dict[str, object]:
 def _land(
     settings: Settings, source: str, name: str, loaded: int, quarantined: int, run_id: str = RUN
 ) -> str:
-    file = str(settings.landing_dir / source.split("/")[0] / name)
+    # In its source's folder, and on disk: a file deleted since counts no more.
+    folder = max((f for f in sources.READS if source.startswith(f)), key=len)
+    path = settings.landing_dir / folder / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.touch()
+    file = str(path)
     _work(
         settings,
         "INSERT INTO ingest.landed_files (source, file, sha256, rows_loaded, rows_quarantined, run_id)"
@@ -104,7 +109,7 @@ def test_a_delivery_file_quarantined_whole_blocks_only_when_it_lacks_a_required_
         params=[RUN, deployments],
     )
     check = _failed(settings)["landing_structural_files"]
-    assert "file=delivery/deployments.csv" in check.observed and "environment" in check.observed
+    assert "file=delivery/deployments/deployments.csv" in check.observed and "environment" in check.observed
 
 
 def _runs(settings: Settings, *outcomes: tuple[str, str | None]) -> None:
@@ -142,11 +147,21 @@ def test_a_blocked_runs_quarantine_blocks_every_run_until_one_publishes(settings
     _land(settings, "product/events", "events-2025-06-30.jsonl.gz", 0, 92, run_id="run-1")
     blocking = _failed(settings)["landing_quarantine_share_blocking"]
     assert "source=product/events, records=92, quarantined=92, quarantined_share=1.0" in blocking.observed
-    assert "most_quarantined_in=product/events-2025-06-30.jsonl.gz" in blocking.observed  # where to look
+    assert "most_quarantined_in=product/events/events-2025-06-30.jsonl.gz" in blocking.observed
     _land(settings, "product/events", "events-2025-07-01.jsonl", 1000, 0)
     failed = _failed(settings)
     assert "landing_quarantine_share_blocking" not in failed
     assert "records=1092, quarantined=92" in failed["landing_quarantine_share_warning"].observed
+
+
+def test_a_broken_file_deleted_no_longer_counts_even_with_its_good_records_kept(settings):
+    # 6 of 10 revenue rows quarantined: blocked. The export deleted (its 4 good rows stay in
+    # raw, as a deleted file's records do): the next run publishes.
+    _runs(settings, ("run-0", "published"), ("run-1", "blocked"), (RUN, None))
+    file = _land(settings, "product/revenue", "revenue-b.csv", 4, 6, run_id="run-1")
+    assert "source=product/revenue" in _failed(settings)["landing_quarantine_share_blocking"].observed
+    Path(file).unlink()
+    assert "landing_quarantine_share_blocking" not in _failed(settings)
 
 
 def test_an_absent_contract_column_warns_naming_file_and_column(settings):
@@ -278,3 +293,22 @@ def test_a_landed_file_no_source_reads_warns_naming_it_and_what_its_folder_reads
     assert "unread_file=budgets.csv, why=not in a source folder (portfolio/" in check.observed
     assert "unread_file=portfolio/costs.csv," not in check.observed and "jsonl" not in check.observed
     assert ".~lock" not in check.observed and ".git" not in check.observed
+
+
+def test_a_source_folder_linked_out_of_the_landing_folder_warns_and_hidden_folders_are_not_read(
+    settings, tmp_path
+):
+    outside = tmp_path / "exports" / "incidents"
+    outside.mkdir(parents=True)
+    (outside / "incidents.csv").write_text("x\n")
+    (settings.landing_dir / "delivery").mkdir(parents=True)
+    (settings.landing_dir / "delivery" / "incidents").symlink_to(outside, target_is_directory=True)
+    # A sync tool's old versions beside the events: not landed, so neither read nor warned of.
+    old = settings.landing_dir / "product" / "events" / ".stversions" / "events-2025-06-01~1.jsonl"
+    old.parent.mkdir(parents=True)
+    old.write_text("{}\n")
+    assert sources.read_files(settings.landing_dir) == []
+    check = _failed(settings)["landing_unread_files"]
+    linked = "unread_file=delivery/incidents/, why=a link to a folder outside the landing folder"
+    assert linked in check.observed
+    assert ".stversions" not in check.observed
