@@ -78,7 +78,7 @@ def kpi_trend_chart(trend: pd.DataFrame, title: str, unit: str, grain: str = "mo
     layers = [line, points]
     if frame["target"].notna().any():
         layers.append(base.mark_line(strokeDash=[4, 4], color="#455a64").encode(y="target:Q"))
-    return alt.layer(*layers).properties(title=title, height=160)
+    return alt.layer(*layers).properties(title=title, height=260)  # the title and axis included
 
 
 QUADRANT_COLOURS = {

@@ -247,17 +247,22 @@ def test_the_portfolio_table_rates_only_what_has_sample_enough_and_links_each_po
     )
     names = {"F1": "Payments", "F2": "Trust <b>& Safety</b>"}
     html = entity_kpis_html.__wrapped__(values, names, "portfolios", {"grain": "month"})
-    head, f1, f2 = html.split("<tr>")[1:]
-    # Columns by KPI name, rows by portfolio name (landed names escaped, each linking to its page).
-    assert head.index("Change failure rate") < head.index("Time to restore")
-    assert 'href="portfolios?grain=month&amp;portfolio=F1"' in f1 and "Payments" in f1
-    assert "Trust &lt;b&gt;&amp; Safety&lt;/b&gt;" in f2 and "<b>" not in f2
-    assert f'color:{RAG_COLOURS["green"]}" title="Change failure rate: 20.0% · GREEN · target 25.0%' in f1
-    assert f"color:{RAG_COLOURS['red']}" in f1 and ">12.0 hours</td>" in f1
-    assert f"color:{RAG_COLOURS['unrated']}" in f2 and RAG_COLOURS["red"] not in f2
-    assert ">2.0 days*</td>" in f2 and "n = 3 incidents · too few to rate (5 needed)" in f2
+    head, cfr, mttr = html.split("<tr>")[1:]
+    # KPIs down by name, portfolios across by name (landed names escaped, each linking to its page).
+    assert head.index("Payments") < head.index("Trust &lt;b&gt;&amp; Safety&lt;/b&gt;") and "<b>" not in head
+    assert 'href="portfolios?grain=month&amp;portfolio=F1"' in head
+    assert "Change failure rate" in cfr and "Time to restore" in mttr
+    f1_cfr, f2_cfr = cfr.split("<td")[1:]
+    f1_mttr, f2_mttr = mttr.split("<td")[1:]
+    assert (
+        f'color:{RAG_COLOURS["green"]}" title="Payments · Change failure rate: 20.0% · GREEN · target 25.0%'
+        in f1_cfr
+    )
+    assert f"color:{RAG_COLOURS['red']}" in f1_mttr and ">12.0 hours</td>" in f1_mttr
+    assert f"color:{RAG_COLOURS['unrated']}" in f2_mttr and RAG_COLOURS["red"] not in f2_mttr
+    assert ">2.0 days*</td>" in f2_mttr and "n = 3 incidents · too few to rate (5 needed)" in f2_mttr
     # F2 has no change failure rate: a dash, not a blank or a zero.
-    assert '<td class="muted">–</td>' in f2
+    assert f2_cfr.startswith(' class="muted">–</td>')
 
 
 def test_the_flow_distribution_stacks_each_period_to_its_shares_and_marks_the_partial_one():
