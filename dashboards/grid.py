@@ -342,10 +342,12 @@ def grid_html(
         if link_query is not None:
             query = urllib.parse.urlencode({**link_query, "initiative": row["initiative_id"]})
             name = f'<a href="initiative?{e(query)}" target="_self">{name}</a>'
-        cells = [
-            f'<td class="name">{name}<span class="sub">{e(str(row["product_name"]))} · '
-            f"{e(in_words(row['status']))}</span></td>"
-        ]
+        # The status is the landed one, today's: in a past period's grid it says so.
+        as_of = row.get("as_of")
+        past = not is_missing(as_of) and pd.Timestamp(row["evaluated_on"]) < pd.Timestamp(as_of)
+        status = in_words(row["status"]) + (" today" if past else "")
+        product = e(str(row["product_name"]))
+        cells = [f'<td class="name">{name}<span class="sub">{product} · {e(status)}</span></td>']
         value_columns = [c for c in GRID_COLUMNS if c.group == "Value"]
         for column in GRID_COLUMNS:
             if column.group == "Value" and not row.get("launched"):

@@ -269,3 +269,13 @@ def test_the_roadmap_names_the_initiatives_in_delivery_it_cannot_forecast(publis
     (named,) = [line for line in text.splitlines() if line.startswith("No forecast, no Jira work open")]
     for initiative, name in unforecast:
         assert f"{initiative} · {name}" in named
+
+
+def test_a_past_periods_grid_says_its_statuses_are_todays(published):
+    # The status is the one landed, as of as_of (2025-06-30): in March's grid it says "today".
+    def grid_of(**params: str) -> str:
+        (grid,) = [h.value for h in _page("overview", **params).html if "vmo-grid" in h.value]
+        return grid
+
+    assert re.search(r"· (closed|launched|in delivery|approved) today</span>", grid_of(period="2025-03"))
+    assert " today</span>" not in grid_of(period="2025-06")
