@@ -25,7 +25,7 @@ from dashboards.formatting import (
     money_prefix,
     period_label,
     sample_items,
-    status_band,
+    status_with_band,
     too_few,
     use_currency,
 )
@@ -169,8 +169,9 @@ def kpi_card_html(row: pd.Series) -> str:
         n, needed = int(row["sample_size"]), int(row["min_sample_size"])
         verdict = f"too few to rate (n = {n} {sample_items(row.get('sample_item'), n)}, {needed} needed)"
     else:
-        band = status_band(status, row.get("direction"), row.get("green_at"), row.get("red_at"), row["unit"])
-        verdict = f"{str(status).upper()} ({band})" if band else str(status).upper()
+        verdict = status_with_band(
+            str(status), row.get("direction"), row.get("green_at"), row.get("red_at"), row["unit"]
+        ).upper()
     complete = row.get("period_complete")
     notes = ["partial period"] if complete is not None and pd.notna(complete) and not bool(complete) else []
     if row.get("kpi_id") == "flow_efficiency" and not small and row["value"] >= 1:
@@ -399,8 +400,9 @@ def entity_kpis_html(
         row = by_cell.loc[(entity, kpi_id)]
         small = too_few(row["sample_size"], row["min_sample_size"])
         status = "unrated" if small else str(row["status"])
-        band = status_band(status, row.get("direction"), row.get("green_at"), row.get("red_at"), row["unit"])
-        verdict = f"{status.upper()} ({band})" if band else status.upper()
+        verdict = status_with_band(
+            status, row.get("direction"), row.get("green_at"), row.get("red_at"), row["unit"]
+        ).upper()
         shown = format_value(row["value"], row["unit"])
         hover = [f"{names.get(entity, entity)} · {row['kpi_name']}: {shown}", verdict]
         if not pd.isna(row["target"]):

@@ -54,7 +54,7 @@ def format_value(value: float | None, unit: str, currency: str | None = None) ->
     if unit in ("count", "users"):
         return f"{value:,.0f}"
     if unit == "items":  # flow load: work items started, not done (not 2.0, a measure)
-        return f"{value:,.0f} item" + ("" if value == 1 else "s")
+        return f"{value:,.0f} item" + ("" if abs(value) == 1 else "s")
     if unit == "money":
         return f"{'-' if value < 0 else ''}{money_prefix(currency)}{abs(value):,.0f}"
     if unit == "health":
@@ -85,6 +85,12 @@ def status_band(status: str, direction: str | None, green_at, red_at, unit: str)
     else:
         return ""
     return bands[status]
+
+
+def status_with_band(status: str, direction: str | None, green_at, red_at, unit: str) -> str:
+    """The status as the scorecards write it: with its band where it has one ("green (≤ 15.0%)")."""
+    band = status_band(status, direction, green_at, red_at, unit)
+    return f"{status} ({band})" if band else status
 
 
 def forecast_status(on_time_probability) -> str | None:
@@ -165,9 +171,16 @@ def too_few(sample_size, min_sample_size) -> bool:
 
 
 # How a change is shown, per unit: its scale and decimals (ratios in percentage points).
-_CHANGE_PRECISION = {"ratio": (100, 1), "count": (1, 0), "users": (1, 0), "items": (1, 0), "money": (1, 0)}
-_CHANGE_PRECISION |= {"days": (1, 1)}
-_CHANGE_PRECISION |= {"index": (1, 2), "per day": (1, 2)}
+_CHANGE_PRECISION = {
+    "ratio": (100, 1),
+    "count": (1, 0),
+    "users": (1, 0),
+    "items": (1, 0),
+    "money": (1, 0),
+    "days": (1, 1),
+    "index": (1, 2),
+    "per day": (1, 2),
+}
 
 
 def format_change(value, earlier, unit: str, direction: str | None) -> tuple[str, str]:
@@ -185,10 +198,8 @@ def format_change(value, earlier, unit: str, direction: str | None) -> tuple[str
         text = f"{change * 100:+.1f} pts"
     elif unit in ("count", "users"):
         text = f"{change:+,.0f}"
-    elif unit == "items":
-        text = f"{change:+,.0f} item" + ("" if abs(change) == 1 else "s")
-    elif unit == "money":
-        text = ("+" if change >= 0 else "") + format_value(change, "money")
+    elif unit in ("items", "money"):
+        text = ("+" if change >= 0 else "") + format_value(change, unit)
     elif unit == "days":
         text = f"{change:+.1f} days"
     else:

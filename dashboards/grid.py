@@ -99,6 +99,12 @@ FLAG_MEANINGS = {
 # Launched fewer days than this before the health was judged: value judged this early is said to be.
 EARLY_DAYS = 30
 
+
+def days_live(judged_on, launched_on) -> int:
+    """The days from the launch to the day its value was judged, both counted."""
+    return (pd.Timestamp(judged_on) - pd.Timestamp(launched_on)).days + 1
+
+
 FLAG_NAMES = {"never_launched": "never launched", "no_steward": "no steward", "handoff_gap": "handoff gap"}
 
 # Where a quadrant sorts: the corner that needs attention first.
@@ -257,10 +263,10 @@ def grid_cell(row: pd.Series, column: GridColumn, definitions: pd.DataFrame, per
                 f" ÷ {grid_text(row.get('cpi'), 'index')}"
             )
     if column.key == "value_health" and row.get("launched") and not is_missing(row.get("launch_date")):
-        days_live = (pd.Timestamp(row["evaluated_on"]) - pd.Timestamp(row["launch_date"])).days + 1
-        if 0 < days_live < EARLY_DAYS:
-            cell["sub"] = f"{days_live} day{'s' if days_live != 1 else ''} after launch"
-            title.append(f"judged {days_live} days after the launch: adoption and benefits take longer")
+        days = days_live(row["evaluated_on"], row["launch_date"])
+        if 0 < days < EARLY_DAYS:
+            cell["sub"] = f"{days} day{'s' if days != 1 else ''} after launch"
+            title.append(f"judged {days} days after the launch: adoption and benefits take longer")
     if column.key == "on_time_probability":
         title.append(
             "no forecast (in delivery, fewer than 10 items finished in 90 days) or not in delivery"

@@ -25,7 +25,7 @@ from dashboards.formatting import (
     format_value,
     period_label,
     sample_items,
-    status_band,
+    status_with_band,
     too_few,
     use_currency,
 )
@@ -77,8 +77,11 @@ def _headline(version, period: Period) -> str:
     e, rows = html.escape, []
     for row in values.itertuples():
         small = too_few(row.sample_size, row.min_sample_size)
-        band = status_band(str(row.status), row.direction, row.green_at, row.red_at, row.unit)
-        status = "too few to rate" if small else f"{row.status} ({band})" if band else str(row.status)
+        status = (
+            "too few to rate"
+            if small
+            else status_with_band(str(row.status), row.direction, row.green_at, row.red_at, row.unit)
+        )
         changes = []
         for earlier in (row.previous_value, row.year_ago_value):
             text, colour = format_change(row.value, earlier, row.unit, row.direction)

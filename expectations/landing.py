@@ -98,7 +98,7 @@ _QUARANTINE_SHARE_SQL = f"""
 """
 
 
-def _runs_since_publication(run) -> list:
+def _quarantine_share_params(run) -> list:
     """The landing prefix; this run and every run started since the last one that published
     (blocked, failed or killed), whose files are in no published warehouse yet; the files in the
     landing folder now."""
@@ -119,7 +119,7 @@ def _quarantine_share(severity: str, share: str) -> CheckedFrame:
     return CheckedFrame(
         name=f"landing_quarantine_share_{severity}",
         sql=_QUARANTINE_SHARE_SQL,
-        params=_runs_since_publication,
+        params=_quarantine_share_params,
         scope=lambda run: (
             f"records landed since the last publication, per source, {severity} above "
             f"{getattr(run.settings, share):.0%} quarantined"

@@ -23,7 +23,7 @@ import uuid
 from pathlib import Path
 
 from orchestration import run_records
-from orchestration.ingest.landing import landed_files
+from orchestration.ingest.landing import landed_stats
 from orchestration.settings import Settings
 from orchestration.warehouse import acquire_run_lock
 
@@ -45,12 +45,7 @@ def landing_files(settings: Settings) -> dict[str, str]:
     moved into place: the ingest's own quick check (orchestration/ingest/landing.py). Files no
     source reads count too: a run warns of them (expectations/landing.py)."""
     files = {}
-    # What the ingest could read: hidden files and folders are not landed (ingest/landing.py).
-    for path in landed_files(settings.landing_dir, "", ("",)):
-        try:
-            stat = path.stat()
-        except FileNotFoundError:  # gone since it was listed (a browser's .part, a lock file)
-            continue
+    for path, stat in landed_stats(settings.landing_dir).items():
         relative = str(path.relative_to(settings.landing_dir))
         files[relative] = f"{stat.st_ino}:{stat.st_size}:{stat.st_mtime_ns}"
     return files

@@ -22,7 +22,7 @@ from dashboards.formatting import (
     plain,
     too_few,
 )
-from dashboards.grid import EARLY_DAYS, person
+from dashboards.grid import EARLY_DAYS, days_live, person
 
 
 def forecast_section(forecast: pd.Series, distribution: pd.DataFrame) -> None:
@@ -178,12 +178,12 @@ with value:
             "Not launched by then: its value (adoption, benefits, ROI, time to value) is judged from"
             " the launch on, and is not rated before it."
         )
-    elif (days_live := (pd.Timestamp(judged_on) - pd.Timestamp(row["launched_on"])).days + 1) < EARLY_DAYS:
+    elif (days := days_live(judged_on, row["launched_on"])) < EARLY_DAYS:
         # The taxonomy judges value from the launch month on: a launch late in the month is
         # rated on its first days, which an executive should know before reading "missed value".
         st.info(
-            f"Launched on {pd.Timestamp(row['launched_on']):%d %b %Y}, {days_live} day"
-            f"{'' if days_live == 1 else 's'} before {judged_on:%d %b %Y}: its value is judged on its"
+            f"Launched on {pd.Timestamp(row['launched_on']):%d %b %Y}, {days} day"
+            f"{'' if days == 1 else 's'} before {judged_on:%d %b %Y}: its value is judged on its"
             " first days, and adoption and benefits usually need months to show."
         )
     adoption = history[history["kpi_id"] == "feature_adoption_rate"]

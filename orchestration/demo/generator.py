@@ -7,7 +7,6 @@ check that the flags fire on exactly those entities.
 
 from __future__ import annotations
 
-import contextlib
 import dataclasses
 import datetime as dt
 import gzip
@@ -24,7 +23,7 @@ from orchestration.demo.finance import write_finance
 from orchestration.demo.operations import write_operations
 from orchestration.demo.scales import SCALES, Scale
 from orchestration.demo.strategy import write_strategy
-from orchestration.ingest.landing import landed_files
+from orchestration.ingest.landing import landed_stats
 
 PORTFOLIO_NAMES = [
     "Payments",
@@ -149,11 +148,7 @@ class GenerationSummary:
 
 def _landed_mtimes(out: Path) -> dict[Path, int]:
     """The landed files of a folder (as a run lists them: hidden ones are not) and their times."""
-    mtimes = {}
-    for path in landed_files(out, "", ("",)):
-        with contextlib.suppress(FileNotFoundError):  # gone since it was listed
-            mtimes[path] = path.stat().st_mtime_ns
-    return mtimes
+    return {path: stat.st_mtime_ns for path, stat in landed_stats(out).items()}
 
 
 def _day_range(start: dt.date, end: dt.date):

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import collections
 import concurrent.futures
+import contextlib
 import dataclasses
 import hashlib
 import os
@@ -138,21 +139,26 @@ def landed_files(
     found = []
     for directory, subdirectories, names in os.walk(base, followlinks=True):
         # A linked directory is walked only while it stays inside the landing folder.
-        inside = [name for name in subdirectories if not name.startswith(".")]
+        visible = [name for name in subdirectories if not name.startswith(".")]
+        out = {name for name in visible if not (Path(directory) / name).resolve().is_relative_to(root)}
         if links_out is not None:
-            links_out += [
-                Path(directory) / name
-                for name in inside
-                if not (Path(directory) / name).resolve().is_relative_to(root)
-            ]
-        subdirectories[:] = [
-            name for name in inside if (Path(directory) / name).resolve().is_relative_to(root)
-        ]
+            links_out += [Path(directory) / name for name in sorted(out)]
+        subdirectories[:] = [name for name in visible if name not in out]
         for name in names:
             path = Path(directory) / name
             if name.endswith(suffixes) and not name.startswith(".") and (path.is_file() or path.is_symlink()):
                 found.append(path)
     return sorted(found)
+
+
+def landed_stats(landing_dir: Path) -> dict[Path, os.stat_result]:
+    """Every landed file of the landing folder (as `landed_files` lists them) and its stat; a
+    file gone since it was listed (a browser's .part, a lock file) is left out."""
+    stats = {}
+    for path in landed_files(landing_dir, "", ("",)):
+        with contextlib.suppress(FileNotFoundError):
+            stats[path] = path.stat()
+    return stats
 
 
 # The landing zone's top folders (docs/landing-zone.md).
