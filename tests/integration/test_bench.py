@@ -89,3 +89,28 @@ def test_events_ingest_benchmark_times_each_step(demo):
     )
     for step in steps:
         assert re.search(rf"^\| {re.escape(step)}[^|]* \| [0-9.]+ \|$", printed, re.M), step
+
+
+def test_dbt_floor_benchmark_builds_the_pipelines_graph(tmp_path):
+    subprocess.run(
+        [
+            sys.executable,
+            str(BENCH / "dbt_floor.py"),
+            "--repeat",
+            "1",
+            "--workdir",
+            str(tmp_path / "work"),
+            "--results",
+            str(tmp_path),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
+    table = (tmp_path / "dbt-floor.md").read_text()
+    project = BENCH.parent / "dbt_project"
+    # Every model and seed of the pipeline, one-row tables in the same graph.
+    nodes = len(list((project / "models").rglob("*.sql"))) + len(list((project / "seeds").rglob("*.csv")))
+    assert f"with trivial SQL: {nodes} models and seeds" in table
+    assert re.search(r"^\| `dbt build`, every node \| [0-9.]+ \| [0-9.]+ s \|$", table, re.M)
+    assert re.search(r"^\| per node, past the start \| \| [0-9]+ ms \|$", table, re.M)
