@@ -433,6 +433,17 @@ def render_results(folder: Path) -> str:
         f"incremental ÷ full = {r['incremental']['seconds'] / r['full']['seconds']:.2f}"
         for r in results
     ]
+    dbt_floor = folder / "dbt-floor.md"
+    if dbt_floor.exists():
+        # bench/dbt_floor.py: the least a day's run can take while dbt executes the graph.
+        lines += [
+            "",
+            "dbt alone on the pipeline's graph with no data (`bench/dbt_floor.py`, every model a one-row",
+            "table, every test returning nothing; [results/dbt-floor.md](results/dbt-floor.md)), the least",
+            "a day's run can take while dbt executes the graph:",
+            "",
+            *(line for line in dbt_floor.read_text().splitlines() if line.startswith("|")),
+        ]
     return "\n".join(lines) + "\n"
 
 
