@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import altair as alt
 import pandas as pd
 
@@ -92,7 +94,96 @@ QUADRANT_COLOURS = {
 QUADRANT_PICK = "initiative_pick"
 
 
-def quadrant_chart(initiatives: pd.DataFrame) -> alt.LayerChart:
+# The quadrant's drawing, as the label placement reckons it: the plot's size in pixels (in the
+# overview's column at 1440 px, beside the legends), its scale's domain, the circles' areas.
+QUADRANT_PLOT = (405, 395)
+QUADRANT_DOMAIN = (-5, 105)
+QUADRANT_AREAS = (60, 900)
+_LABEL_CHAR_WIDTH, _LABEL_HEIGHT = 6.0, 11.0  # 10 px text
+
+
+def budget_legend_values(budgets: pd.Series) -> list[float]:
+    """Three budgets the legend draws, spanning the initiatives' (the smallest, the median, the
+    largest), each to one significant figure: Vega's own picks started at 0 and stopped short of
+    the largest circles (0k, 100k, 200k beside budgets up to 590k)."""
+    values = budgets.dropna()
+    values = values[values > 0]
+    if values.empty:
+        return []
+
+    def rounded(x: float) -> float:
+        step = 10 ** math.floor(math.log10(x))
+        return max(round(x / step), 1) * step
+
+    return sorted({rounded(float(v)) for v in (values.min(), values.median(), values.max())})
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
+    """Area shared by two boxes (left, top, right, bottom), in square pixels."""
+    width = min(a[2], b[2]) - max(a[0], b[0])
+    height = min(a[3], b[3]) - max(a[1], b[1])
+    return width * height if width > 0 and height > 0 else 0.0
+
+
+def _label_cost(box, placed: list, circles: list, plot: tuple[float, float]) -> float:
+    """How much a label's box would hide: labels already placed (thrice as bad), circles, and
+    the whole box when it leaves the plot."""
+    width, height = plot
+    outside = not (box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height)
+    area = (box[2] - box[0]) * (box[3] - box[1])
+    return (
+        3 * sum(_overlap(box, other) for other in placed)
+        + sum(_overlap(box, circle) for circle in circles)
+        + (area if outside else 0.0)
+    )
+
+
+def quadrant_label_positions(points: pd.DataFrame, plot: tuple[float, float] = QUADRANT_PLOT) -> pd.DataFrame:
+    """Where each initiative's label goes (`label_x`, `label_y`, in the axes' units, the label's
+    centre): beside its circle, on the side where it covers the fewest labels already placed and
+    circles, the largest circles' labels placed first. Vega-Lite places text where it is told,
+    and initiatives alike in health drew their ids on top of each other."""
+    width, height = plot
+    low, high = QUADRANT_DOMAIN
+    per_x, per_y = width / (high - low), height / (high - low)
+    largest = points["budget"].max() if points["budget"].notna().any() else 0.0
+    small, big = QUADRANT_AREAS
+    centres = {
+        index: (
+            (row.delivery_health - low) * per_x,
+            (high - row.value_health) * per_y,
+            math.sqrt(
+                (small + (big - small) * (row.budget / largest if largest and row.budget > 0 else 0))
+                / math.pi
+            ),
+        )
+        for index, row in points.iterrows()
+    }
+    circles = [(x - r, y - r, x + r, y + r) for x, y, r in centres.values()]
+    placed: list[tuple[float, float, float, float]] = []
+    label_x, label_y = {}, {}
+    for index in sorted(centres, key=lambda i: -centres[i][2]):
+        x, y, r = centres[index]
+        w, h = len(str(points.at[index, "initiative_id"])) * _LABEL_CHAR_WIDTH, _LABEL_HEIGHT
+        beside, above = r + 3 + w / 2, r + 2 + h / 2
+        # Right and up first (where the labels always went), then the other sides.
+        candidates = [
+            (x + beside, y - h / 2 - 1),
+            (x + beside, y + h / 2 + 1),
+            (x - beside, y - h / 2 - 1),
+            (x - beside, y + h / 2 + 1),
+            (x, y - above),
+            (x, y + above),
+        ]
+        boxes = [(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2) for cx, cy in candidates]
+        best = min(boxes, key=lambda box: _label_cost(box, placed, circles, plot))
+        placed.append(best)
+        centre_x, centre_y = (best[0] + best[2]) / 2, (best[1] + best[3]) / 2
+        label_x[index], label_y[index] = centre_x / per_x + low, high - centre_y / per_y
+    return points.assign(label_x=pd.Series(label_x), label_y=pd.Series(label_y))
+
+
+def quadrant_chart(initiatives: pd.DataFrame, plot: tuple[float, float] = QUADRANT_PLOT) -> alt.LayerChart:
     """Delivery health against value health, one labelled circle per initiative sized by its
     budget; the lines at 50 split the four quadrants. A click selects the initiative (the
     selection named QUADRANT_PICK), which the page opens."""
@@ -105,12 +196,15 @@ def quadrant_chart(initiatives: pd.DataFrame) -> alt.LayerChart:
     # currency per file set; untitled if several landed).
     currencies = initiatives["currency"].dropna().unique() if "currency" in initiatives else []
     budget_title = f"Budget ({currencies[0]})" if len(currencies) == 1 else "Budget"
+    measurable = quadrant_label_positions(measurable, plot)
     pick = alt.selection_point(name=QUADRANT_PICK, fields=["initiative_id"], on="click")
-    scale = alt.Scale(domain=[-5, 105], nice=False)
+    scale = alt.Scale(domain=list(QUADRANT_DOMAIN), nice=False)
     ticks = alt.Axis(values=[0, 25, 50, 75, 100])  # the scale's margin would put them at -5, 5, ...
+    # The labels' layer shares the axes (one title each, whichever field a layer draws).
+    x_title, y_title = "Delivery health (0–100)", "Value health (0–100)"
     base = alt.Chart(measurable).encode(
-        x=alt.X("delivery_health:Q", title="Delivery health (0–100)", scale=scale, axis=ticks),
-        y=alt.Y("value_health:Q", title="Value health (0–100)", scale=scale, axis=ticks),
+        x=alt.X("delivery_health:Q", title=x_title, scale=scale, axis=ticks),
+        y=alt.Y("value_health:Q", title=y_title, scale=scale, axis=ticks),
     )
     points = (
         base.mark_circle(opacity=0.75, stroke="#263238", strokeWidth=0.5, cursor="pointer")
@@ -118,14 +212,16 @@ def quadrant_chart(initiatives: pd.DataFrame) -> alt.LayerChart:
             size=alt.Size(
                 "budget:Q",
                 title=budget_title,
-                scale=alt.Scale(range=[60, 900]),
-                # 100k, not 100,000: the long labels ran out of the chart beside the quadrants'.
-                legend=alt.Legend(orient="bottom", format="~s", direction="horizontal"),
+                scale=alt.Scale(range=list(QUADRANT_AREAS)),
+                # 100k, not 100,000. The legends at the right: below, they took the plot's height.
+                legend=alt.Legend(
+                    orient="right", format="~s", values=budget_legend_values(measurable["budget"])
+                ),
             ),
             color=alt.Color(
                 "quadrant:N",
                 scale=alt.Scale(domain=list(QUADRANT_COLOURS), range=list(QUADRANT_COLOURS.values())),
-                legend=alt.Legend(orient="bottom", title=None, columns=2, labelLimit=0, symbolType="circle"),
+                legend=alt.Legend(orient="right", title=None, labelLimit=0, symbolType="circle"),
             ),
             tooltip=[
                 alt.Tooltip("initiative_id:N", title="initiative"),
@@ -139,8 +235,14 @@ def quadrant_chart(initiatives: pd.DataFrame) -> alt.LayerChart:
         )
         .add_params(pick)
     )
-    labels = base.mark_text(align="left", dx=9, dy=-7, fontSize=10, color="#37474f").encode(
-        text="initiative_id:N"
+    labels = (
+        alt.Chart(measurable)
+        .mark_text(align="center", baseline="middle", fontSize=10, color="#37474f")
+        .encode(
+            x=alt.X("label_x:Q", title=x_title, scale=scale, axis=ticks),
+            y=alt.Y("label_y:Q", title=y_title, scale=scale, axis=ticks),
+            text="initiative_id:N",
+        )
     )
     rules = alt.Chart(pd.DataFrame({"at": [50]}))
     return alt.layer(

@@ -80,7 +80,7 @@ if scope_type == "organisation":
 else:
     scope_kpis = queries.entity_kpis(version, scope_type, grain, period)
     scope_kpis = scope_kpis[scope_kpis["entity_id"] == scope_id]
-status_choice, flag_choice, quadrant_choice, sort_choice, page_choice = st.columns([2, 2, 3, 2, 2])
+status_choice, flag_choice, quadrant_choice, sort_choice, page_choice = st.columns([2, 2, 3, 3, 2])
 statuses = url_multichoice(status_choice, "Status", "status", sorted(grid["status"].dropna().unique()))
 flags = url_multichoice(flag_choice, "Flag", "flag", list(FLAG_NAMES), FLAG_NAMES)
 quadrants = url_multichoice(quadrant_choice, "Quadrant", "quadrant", QUADRANT_ORDER)
