@@ -100,9 +100,10 @@ def forget_published(settings: Settings) -> None:
     _record_path(settings).unlink(missing_ok=True)
 
 
-def publish_unchanged(settings: Settings, inputs: str) -> tuple[str, str] | None:
-    """(run_id, message) of a run recorded as published with nothing new, when `inputs` are the
-    inputs of the warehouse in place; else None, and the pipeline must run."""
+def publish_unchanged(settings: Settings, inputs: str) -> tuple[str, str, str] | None:
+    """(run_id, message, the run that published the warehouse in place) of a run recorded as
+    published with nothing new, when `inputs` are the inputs of that warehouse; else None, and
+    the pipeline must run."""
     with acquire_run_lock(settings):  # a run in progress may be about to publish
         try:
             record = json.loads(_record_path(settings).read_text(encoding="utf-8"))
@@ -119,4 +120,4 @@ def publish_unchanged(settings: Settings, inputs: str) -> tuple[str, str] | None
             " warehouse it published stands unchanged."
         )
         run_records.finish_run(settings, run_id, "published", message)
-        return run_id, message
+        return run_id, message, record["run_id"]

@@ -150,9 +150,13 @@ def failed_checks(settings: Settings, run_id: str) -> list[tuple[str, str, str, 
         ).fetchall()
 
 
-def run_report(settings: Settings, run_id: str, files_left: int = 0) -> list[str]:
+def run_report(
+    settings: Settings, run_id: str, files_left: int = 0, warnings_of: str | None = None
+) -> list[str]:
     """What `vmo run` prints after its outcome: the files this run landed and the records it
-    quarantined, per source; the checks that warned; and where to look closer."""
+    quarantined, per source; the checks that warned (those of run `warnings_of`, when this run
+    published nothing new and that run's warehouse stands); and where to look closer."""
+    warnings_of = warnings_of or run_id
     with ops_connection(settings) as ops:
         landed = ops.execute(
             "SELECT source, count(*) FILTER (original), count(*) FILTER (NOT original),"
@@ -174,7 +178,7 @@ def run_report(settings: Settings, run_id: str, files_left: int = 0) -> list[str
         warned = ops.execute(
             "SELECT check_name, observed FROM ops.check_results"
             " WHERE run_id = ? AND NOT passed AND severity = 'warning' ORDER BY check_name",
-            [run_id],
+            [warnings_of],
         ).fetchall()
     # ops keeps the record of a file deleted since; the landing folder holds what is there now.
     earlier = sum(1 for (file,) in earlier_files if Path(file).exists())
@@ -197,6 +201,8 @@ def run_report(settings: Settings, run_id: str, files_left: int = 0) -> list[str
         if bad:
             line += f", {bad:,} quarantined ({', '.join(by_source.get(source, []))})"
         lines.append(line)
+    if warned and warnings_of != run_id:
+        lines.append(f"still so of the warehouse in place, as run {warnings_of} warned:")
     for check_name, observed in warned:
         lines.append(f"warning: {check_name}: {observed}")
     # The command as the reader runs it: through uv (which sets UV), as the README has it, or installed.
@@ -210,7 +216,7 @@ def run_report(settings: Settings, run_id: str, files_left: int = 0) -> list[str
     if warned:
         lines.append(
             f'look closer: {closer} "SELECT asset, check_name, severity, passed, observed'
-            f" FROM ops.check_results WHERE run_id = '{run_id}' AND NOT passed\""
+            f" FROM ops.check_results WHERE run_id = '{warnings_of}' AND NOT passed\""
         )
     return lines
 

@@ -90,8 +90,9 @@ def run_pipeline(settings: Settings, *, quiet: bool = True, reuse_unchanged: boo
     inputs = run_inputs.fingerprint(settings)  # before the ingest reads a byte
     unchanged = run_inputs.publish_unchanged(settings, inputs) if reuse_unchanged else None
     if unchanged is not None:
-        run_id, message = unchanged
-        report = tuple(run_records.run_report(settings, run_id))
+        run_id, message, published_by = unchanged
+        # What that run warned of (a file no source reads, a stale source) is still so: say it again.
+        report = tuple(run_records.run_report(settings, run_id, warnings_of=published_by))
         return RunOutcome(run_id, "published", message, report=report)
     # Dagster and the definitions load only for a run that has something to do (seconds).
     import dagster as dg

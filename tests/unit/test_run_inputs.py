@@ -9,7 +9,7 @@ import os
 
 import pytest
 
-from orchestration import run_inputs
+from orchestration import run_inputs, run_records
 from tests.conftest import query, settings_for, write_csv, write_jsonl
 
 
@@ -60,8 +60,8 @@ def test_nothing_new_only_when_the_inputs_and_the_warehouse_are_those_published(
     run_inputs.remember_published(settings, inputs, "run-1")
 
     assert run_inputs.publish_unchanged(settings, "other inputs") is None
-    run_id, message = run_inputs.publish_unchanged(settings, inputs)
-    assert message.startswith("Nothing new since run run-1: ")
+    run_id, message, published_by = run_inputs.publish_unchanged(settings, inputs)
+    assert message.startswith("Nothing new since run run-1: ") and published_by == "run-1"
     assert query(
         settings.ops_db, "SELECT outcome, as_of::VARCHAR FROM ops.runs WHERE run_id = ?", [run_id]
     ) == [("published", "2025-06-30")]
@@ -70,3 +70,26 @@ def test_nothing_new_only_when_the_inputs_and_the_warehouse_are_those_published(
     run_inputs.remember_published(settings, inputs, "run-2")
     run_inputs.forget_published(settings)
     assert run_inputs.publish_unchanged(settings, inputs) is None
+
+
+def test_a_run_with_nothing_new_repeats_the_warnings_of_the_run_whose_warehouse_stands(settings):
+    settings.state_dir.mkdir(parents=True, exist_ok=True)
+    run_records.begin_run(settings, "run-1")
+    unread = "1 of 1 rows unexpected; e.g. unread_file=budgets.csv"
+    run_records.record_check_results(
+        settings,
+        "run-1",
+        [
+            ("landing", "landing_unread_files", "warning", False, unread),
+            ("landing", "landing_fresh", "warning", True, "0 of 8 rows unexpected"),
+        ],
+    )
+    run_records.begin_run(settings, "run-2")  # found nothing new: no check of its own ran
+
+    assert not any("warning" in line for line in run_records.run_report(settings, "run-2"))
+    lines = run_records.run_report(settings, "run-2", warnings_of="run-1")
+    assert lines[1:3] == [
+        "still so of the warehouse in place, as run run-1 warned:",
+        f"warning: landing_unread_files: {unread}",
+    ]
+    assert "WHERE run_id = 'run-1' AND NOT passed" in lines[3]
