@@ -212,7 +212,10 @@ with value:
     st.subheader("Benefits")
     st.caption(f"Benefit realisation {latest('benefit_realization_rate')} · ROI {latest('roi')}")
     realized = queries.benefits(version, initiative)
-    if not realized.empty:
+    if realized[["planned", "realized"]].fillna(0).eq(0).all().all():
+        # A flat line at zero read as benefits planned at nothing; there are none to draw.
+        st.caption("No benefit planned or realised for this initiative in the landed benefits.")
+    else:
         show_chart(
             charts.lines_chart,
             (

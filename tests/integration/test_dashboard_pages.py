@@ -279,3 +279,19 @@ def test_a_past_periods_grid_says_its_statuses_are_todays(published):
 
     assert re.search(r"· (closed|launched|in delivery|approved) today</span>", grid_of(period="2025-03"))
     assert " today</span>" not in grid_of(period="2025-06")
+
+
+def test_an_initiative_without_benefits_says_so_instead_of_a_flat_line(published):
+    totals = dict(
+        query(
+            published.settings.warehouse,
+            "SELECT initiative_id, sum(abs(planned_value)) + sum(abs(realized_value))"
+            " FROM analytics.fct_initiative_finance_monthly GROUP BY 1",
+        )
+    )
+    without = sorted(i for i, total in totals.items() if total == 0)
+    with_benefits = sorted(i for i, total in totals.items() if total > 0)
+    assert without and with_benefits  # the demo plants both
+    none_landed = "No benefit planned or realised for this initiative"
+    assert none_landed in _text(_page("initiative", initiative=without[0]))
+    assert none_landed not in _text(_page("initiative", initiative=with_benefits[0]))
