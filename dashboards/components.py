@@ -170,8 +170,13 @@ def kpi_card_html(row: pd.Series) -> str:
         verdict = f"too few to rate (n = {n} {sample_items(row.get('sample_item'), n)}, {needed} needed)"
     else:
         verdict = status_with_band(
-            str(status), row.get("direction"), row.get("green_at"), row.get("red_at"), row["unit"]
-        ).upper()
+            str(status),
+            row.get("direction"),
+            row.get("green_at"),
+            row.get("red_at"),
+            row["unit"],
+            capitals=True,
+        )
     complete = row.get("period_complete")
     notes = ["partial period"] if complete is not None and pd.notna(complete) and not bool(complete) else []
     if row.get("kpi_id") == "flow_efficiency" and not small and row["value"] >= 1:
@@ -401,8 +406,8 @@ def entity_kpis_html(
         small = too_few(row["sample_size"], row["min_sample_size"])
         status = "unrated" if small else str(row["status"])
         verdict = status_with_band(
-            status, row.get("direction"), row.get("green_at"), row.get("red_at"), row["unit"]
-        ).upper()
+            status, row.get("direction"), row.get("green_at"), row.get("red_at"), row["unit"], capitals=True
+        )
         shown = format_value(row["value"], row["unit"])
         hover = [f"{names.get(entity, entity)} · {row['kpi_name']}: {shown}", verdict]
         if not pd.isna(row["target"]):

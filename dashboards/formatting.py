@@ -87,10 +87,15 @@ def status_band(status: str, direction: str | None, green_at, red_at, unit: str)
     return bands[status]
 
 
-def status_with_band(status: str, direction: str | None, green_at, red_at, unit: str) -> str:
-    """The status as the scorecards write it: with its band where it has one ("green (≤ 15.0%)")."""
+def status_with_band(
+    status: str, direction: str | None, green_at, red_at, unit: str, capitals: bool = False
+) -> str:
+    """The status as the scorecards write it: with its band where it has one ("green (≤ 15.0%)");
+    `capitals`: the status in capitals, as the cards write it, its band as written ("GREEN
+    (≤ 7.0 days)", not "7.0 DAYS")."""
     band = status_band(status, direction, green_at, red_at, unit)
-    return f"{status} ({band})" if band else status
+    shown = status.upper() if capitals else status
+    return f"{shown} ({band})" if band else shown
 
 
 def forecast_status(on_time_probability) -> str | None:

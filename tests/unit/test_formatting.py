@@ -402,3 +402,14 @@ def test_a_per_day_threshold_is_written_exactly():
 
     # Deployment frequency's high line, one deployment a week: 0.125/day, not a rounded 0.12.
     assert status_band("green", "higher_is_better", 0.125, 0.03, "per day") == "≥ 0.125/day"
+
+
+def test_a_status_in_capitals_keeps_its_band_as_written():
+    from dashboards.formatting import status_with_band
+
+    # Cycle time (lower is better, green up to 7 days): the status shouts, the unit does not.
+    assert (
+        status_with_band("green", "lower_is_better", 7.0, 14.0, "days", capitals=True) == "GREEN (≤ 7.0 days)"
+    )
+    assert status_with_band("amber", "lower_is_better", 7.0, 14.0, "days") == "amber (7.0 days–14.0 days)"
+    assert status_with_band("unrated", "lower_is_better", 7.0, 14.0, "days", capitals=True) == "UNRATED"
