@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 
 import altair as alt
+import numpy as np
 import pandas as pd
 
 from dashboards.formatting import RAG_COLOURS, format_period, too_few
@@ -94,109 +95,115 @@ QUADRANT_COLOURS = {
 QUADRANT_PICK = "initiative_pick"
 
 
-# The quadrant's drawing, as the label placement reckons it: the plot's size in pixels (in the
-# overview's column at 1440 px, beside the legends), its scale's domain, the circles' areas.
-QUADRANT_PLOT = (405, 395)
+# The quadrant's plot, drawn at this size wherever it is shown, so that the labels' places,
+# reckoned in pixels, are where they land: with its axes and the legends at its right, about
+# 680 px, the overview's column at 1440 px. Its scale's domain and the circles' areas.
+QUADRANT_PLOT = (370, 370)
 QUADRANT_DOMAIN = (-5, 105)
 QUADRANT_AREAS = (60, 900)
 _LABEL_CHAR_WIDTH, _LABEL_HEIGHT = 6.0, 11.0  # 10 px text
 
 
 def budget_legend_values(budgets: pd.Series) -> list[float]:
-    """Three budgets the legend draws, spanning the initiatives' (the smallest, the median, the
-    largest), each to one significant figure: Vega's own picks started at 0 and stopped short of
-    the largest circles (0k, 100k, 200k beside budgets up to 590k)."""
+    """The budgets the legend draws: the smallest rounded up and the largest rounded down to one
+    significant figure, and the median to the nearest, so that no legend circle is smaller or
+    larger than the circles drawn. Vega's own picks started at 0 and stopped short of the largest
+    circles (0k, 100k, 200k beside budgets up to 590k). None for no positive budget."""
     values = budgets.dropna()
     values = values[values > 0]
     if values.empty:
         return []
 
-    def rounded(x: float) -> float:
+    def rounded(x: float, to) -> float:
         step = 10 ** math.floor(math.log10(x))
-        return max(round(x / step), 1) * step
+        return max(to(x / step), 1) * step
 
-    return sorted({rounded(float(v)) for v in (values.min(), values.median(), values.max())})
-
-
-def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> float:
-    """Area shared by two boxes (left, top, right, bottom), in square pixels."""
-    width = min(a[2], b[2]) - max(a[0], b[0])
-    height = min(a[3], b[3]) - max(a[1], b[1])
-    return width * height if width > 0 and height > 0 else 0.0
-
-
-def _label_cost(box, placed: list, circles: list, plot: tuple[float, float]) -> float:
-    """How much a label's box would hide: labels already placed (thrice as bad), circles, and
-    the whole box when it leaves the plot."""
-    width, height = plot
-    outside = not (box[0] >= 0 and box[1] >= 0 and box[2] <= width and box[3] <= height)
-    area = (box[2] - box[0]) * (box[3] - box[1])
-    return (
-        3 * sum(_overlap(box, other) for other in placed)
-        + sum(_overlap(box, circle) for circle in circles)
-        + (area if outside else 0.0)
-    )
+    picks = {
+        rounded(float(values.min()), math.ceil),
+        rounded(float(values.median()), lambda v: math.floor(v + 0.5)),
+        rounded(float(values.max()), math.floor),
+    }
+    return sorted(v for v in picks if float(values.min()) <= v <= float(values.max())) or [
+        float(values.median())
+    ]
 
 
 def quadrant_label_positions(points: pd.DataFrame, plot: tuple[float, float] = QUADRANT_PLOT) -> pd.DataFrame:
     """Where each initiative's label goes (`label_x`, `label_y`, in the axes' units, the label's
-    centre): beside its circle, on the side where it covers the fewest labels already placed and
-    circles, the largest circles' labels placed first. Vega-Lite places text where it is told,
-    and initiatives alike in health drew their ids on top of each other."""
+    centre): beside its circle, on the side where it hides the least of the labels already
+    placed (thrice as bad) and of the circles, inside the plot (a side out of it costs more than
+    any overlap), the largest circles' labels placed first. Vega-Lite places text where it is
+    told, and initiatives alike in health drew their ids on top of each other. Beyond six
+    initiatives at one point, labels share a side."""
     width, height = plot
     low, high = QUADRANT_DOMAIN
     per_x, per_y = width / (high - low), height / (high - low)
-    largest = points["budget"].max() if points["budget"].notna().any() else 0.0
+    budgets = points["budget"].fillna(0).clip(lower=0).to_numpy(dtype=float)
+    largest = budgets.max() if len(budgets) else 0.0
     small, big = QUADRANT_AREAS
-    centres = {
-        index: (
-            (row.delivery_health - low) * per_x,
-            (high - row.value_health) * per_y,
-            math.sqrt(
-                (small + (big - small) * (row.budget / largest if largest and row.budget > 0 else 0))
-                / math.pi
-            ),
-        )
-        for index, row in points.iterrows()
-    }
-    circles = [(x - r, y - r, x + r, y + r) for x, y, r in centres.values()]
-    placed: list[tuple[float, float, float, float]] = []
-    label_x, label_y = {}, {}
-    for index in sorted(centres, key=lambda i: -centres[i][2]):
-        x, y, r = centres[index]
-        w, h = len(str(points.at[index, "initiative_id"])) * _LABEL_CHAR_WIDTH, _LABEL_HEIGHT
-        beside, above = r + 3 + w / 2, r + 2 + h / 2
+    areas = small + (big - small) * (budgets / largest if largest > 0 else 0 * budgets)
+    x = (points["delivery_health"].to_numpy(dtype=float) - low) * per_x
+    y = (high - points["value_health"].to_numpy(dtype=float)) * per_y
+    r = np.sqrt(areas / math.pi)
+    circles = np.column_stack([x - r, y - r, x + r, y + r])
+    placed = np.empty((0, 4))
+    label_x, label_y = np.empty(len(points)), np.empty(len(points))
+    for i in np.argsort(-r, kind="stable"):
+        w, h = len(str(points["initiative_id"].iloc[i])) * _LABEL_CHAR_WIDTH, _LABEL_HEIGHT
+        beside, above = r[i] + 3 + w / 2, r[i] + 2 + h / 2
         # Right and up first (where the labels always went), then the other sides.
-        candidates = [
-            (x + beside, y - h / 2 - 1),
-            (x + beside, y + h / 2 + 1),
-            (x - beside, y - h / 2 - 1),
-            (x - beside, y + h / 2 + 1),
-            (x, y - above),
-            (x, y + above),
-        ]
-        boxes = [(cx - w / 2, cy - h / 2, cx + w / 2, cy + h / 2) for cx, cy in candidates]
-        best = min(boxes, key=lambda box: _label_cost(box, placed, circles, plot))
-        placed.append(best)
-        centre_x, centre_y = (best[0] + best[2]) / 2, (best[1] + best[3]) / 2
-        label_x[index], label_y[index] = centre_x / per_x + low, high - centre_y / per_y
-    return points.assign(label_x=pd.Series(label_x), label_y=pd.Series(label_y))
+        centres = np.array(
+            [
+                (x[i] + beside, y[i] - h / 2 - 1),
+                (x[i] + beside, y[i] + h / 2 + 1),
+                (x[i] - beside, y[i] - h / 2 - 1),
+                (x[i] - beside, y[i] + h / 2 + 1),
+                (x[i], y[i] - above),
+                (x[i], y[i] + above),
+            ]
+        )
+        half = np.array([w / 2, h / 2])
+        boxes = np.column_stack([centres - half, centres + half])
+        outside = (boxes[:, 0] < 0) | (boxes[:, 1] < 0) | (boxes[:, 2] > width) | (boxes[:, 3] > height)
+        cost = 3 * _overlaps(boxes, placed) + _overlaps(boxes, circles) + outside * 100 * w * h
+        best = boxes[int(np.argmin(cost))]
+        placed = np.vstack([placed, best])
+        label_x[i] = (best[0] + best[2]) / 2 / per_x + low
+        label_y[i] = high - (best[1] + best[3]) / 2 / per_y
+    return points.assign(label_x=label_x, label_y=label_y)
+
+
+def _overlaps(boxes: np.ndarray, others: np.ndarray) -> np.ndarray:
+    """For each box (left, top, right, bottom), the area it shares with all of `others`, in px²."""
+    if not len(others):
+        return np.zeros(len(boxes))
+    width = np.minimum(boxes[:, None, 2], others[None, :, 2]) - np.maximum(
+        boxes[:, None, 0], others[None, :, 0]
+    )
+    height = np.minimum(boxes[:, None, 3], others[None, :, 3]) - np.maximum(
+        boxes[:, None, 1], others[None, :, 1]
+    )
+    return (np.clip(width, 0, None) * np.clip(height, 0, None)).sum(axis=1)
 
 
 def quadrant_chart(initiatives: pd.DataFrame, plot: tuple[float, float] = QUADRANT_PLOT) -> alt.LayerChart:
     """Delivery health against value health, one labelled circle per initiative sized by its
     budget; the lines at 50 split the four quadrants. A click selects the initiative (the
-    selection named QUADRANT_PICK), which the page opens."""
+    selection named QUADRANT_PICK), which the page opens. The plot is `plot` pixels, whatever
+    the page's width (quadrant_label_positions reckons in them)."""
     # Only the columns drawn: a chart's data travels in its spec, and the grid's 60-odd other
     # columns made the quadrant's spec 520 kB at L, which the browser parsed on every opening.
     measurable = initiatives.dropna(subset=["delivery_health", "value_health"])[
         ["initiative_id", "initiative_name", "product_name", "delivery_health", "value_health", "quadrant"]
     ].assign(budget=initiatives["budget_total"].astype(float))
+    # A circle for an initiative without a budget too (the smallest), or it could not be clicked.
+    measurable["size"] = measurable["budget"].fillna(0).clip(lower=0)
+    measurable = quadrant_label_positions(measurable, plot)
     # Budgets in their currency's code, as the initiative's money charts write them (one
     # currency per file set; untitled if several landed).
     currencies = initiatives["currency"].dropna().unique() if "currency" in initiatives else []
     budget_title = f"Budget ({currencies[0]})" if len(currencies) == 1 else "Budget"
-    measurable = quadrant_label_positions(measurable, plot)
+    legend_budgets = budget_legend_values(measurable["budget"])
     pick = alt.selection_point(name=QUADRANT_PICK, fields=["initiative_id"], on="click")
     scale = alt.Scale(domain=list(QUADRANT_DOMAIN), nice=False)
     ticks = alt.Axis(values=[0, 25, 50, 75, 100])  # the scale's margin would put them at -5, 5, ...
@@ -210,13 +217,13 @@ def quadrant_chart(initiatives: pd.DataFrame, plot: tuple[float, float] = QUADRA
         base.mark_circle(opacity=0.75, stroke="#263238", strokeWidth=0.5, cursor="pointer")
         .encode(
             size=alt.Size(
-                "budget:Q",
+                "size:Q",
                 title=budget_title,
                 scale=alt.Scale(range=list(QUADRANT_AREAS)),
                 # 100k, not 100,000. The legends at the right: below, they took the plot's height.
-                legend=alt.Legend(
-                    orient="right", format="~s", values=budget_legend_values(measurable["budget"])
-                ),
+                legend=alt.Legend(orient="right", format="~s", values=legend_budgets)
+                if legend_budgets
+                else None,
             ),
             color=alt.Color(
                 "quadrant:N",
@@ -250,7 +257,13 @@ def quadrant_chart(initiatives: pd.DataFrame, plot: tuple[float, float] = QUADRA
         labels,
         rules.mark_rule(strokeDash=[4, 4], color="#90a4ae").encode(x="at:Q"),
         rules.mark_rule(strokeDash=[4, 4], color="#90a4ae").encode(y="at:Q"),
-    ).properties(height=440)
+    ).properties(
+        width=plot[0],
+        height=plot[1],
+        # The plot is `plot`, the axes and legends around it (Streamlit sizes a chart to fit
+        # whole, which squeezed the plot by the legends' width).
+        autosize=alt.AutoSizeParams(type="pad"),
+    )
 
 
 def picked_initiative(event) -> str | None:

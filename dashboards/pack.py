@@ -144,8 +144,8 @@ def _top_risks(grid: pd.DataFrame) -> str:
 def _quadrant_svg(grid: pd.DataFrame) -> str:
     import vl_convert
 
-    plot = (540, 400)  # with its legends at the right, the width of the printed page
-    chart = charts.quadrant_chart(grid, plot).properties(width=plot[0], height=plot[1])
+    # With its legends at the right, the width of the printed page.
+    chart = charts.quadrant_chart(grid, plot=(540, 400))
     return vl_convert.vegalite_to_svg(chart.to_dict())
 
 

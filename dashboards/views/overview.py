@@ -106,7 +106,8 @@ with left:
         " open it."
         " Initiatives not launched by then cannot be judged on value yet and are left out."
     )
-    event = show_chart(charts.quadrant_chart, (shown,), width="stretch", on_select="rerun", key="quadrant")
+    # At its own size (charts.QUADRANT_PLOT): its labels are placed in its pixels.
+    event = show_chart(charts.quadrant_chart, (shown,), width="content", on_select="rerun", key="quadrant")
     if picked := charts.picked_initiative(event):
         st.switch_page("views/initiative.py", query_params=shared_filters() | {"initiative": picked})
     counts = shown["quadrant"].value_counts()

@@ -18,11 +18,16 @@ def _points(*rows: tuple[str, float, float, float]) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["initiative_id", "delivery_health", "value_health", "budget"])
 
 
-def test_the_budget_legend_spans_the_budgets_to_one_significant_figure():
+def test_the_budget_legend_spans_the_budgets_within_the_circles_drawn():
     budgets = pd.Series([100_000, 220_000, 590_000, 430_000])
-    # Smallest 100,000; median (220,000 + 430,000) / 2 = 325,000 -> 300,000; largest 590,000 -> 600,000.
-    assert budget_legend_values(budgets) == [100_000, 300_000, 600_000]
-    assert budget_legend_values(pd.Series([40_000.0, 40_000.0])) == [40_000]
+    # The smallest 100,000 rounded up, 100,000; the median (220,000 + 430,000) / 2 = 325,000 to the
+    # nearest, 300,000; the largest 590,000 rounded down, 500,000: no legend circle is larger or
+    # smaller than those drawn.
+    assert budget_legend_values(budgets) == [100_000, 300_000, 500_000]
+    # 96,000 up to 100,000; the median 97,000 to 100,000; 990,000 down to 900,000.
+    assert budget_legend_values(pd.Series([96_000, 97_000, 990_000])) == [100_000, 900_000]
+    # All alike: 150,000 rounds out of their range either way; the budget itself.
+    assert budget_legend_values(pd.Series([150_000.0, 150_000.0])) == [150_000]
     assert budget_legend_values(pd.Series([0.0, None])) == []
 
 
@@ -65,5 +70,41 @@ def test_the_quadrant_chart_draws_the_legend_budgets():
     spec = quadrant_chart(grid).to_dict()
     size = spec["layer"][0]["encoding"]["size"]
     assert size["title"] == "Budget (EUR)"
-    # Of the two drawn: smallest 120,000 -> 100,000; median 300,000; largest 480,000 -> 500,000.
-    assert size["legend"]["values"] == [100_000, 300_000, 500_000]
+    # Of the two drawn: smallest 120,000 up to 200,000; median 300,000; largest 480,000 down to 400,000.
+    assert size["legend"]["values"] == [200_000, 300_000, 400_000]
+    assert spec["width"] == 370 and spec["height"] == 370  # the plot the labels were placed on
+
+
+def test_labels_crowded_in_a_corner_stay_inside_the_plot():
+    crowd = [(f"INI-{n:03d}", 98, 98, 100.0) for n in range(5)]
+    placed = quadrant_label_positions(_points(*crowd), PLOT)
+    # Each label's box (7 characters of 6 px by 11 px, in axis units) within -5..105.
+    half_width, half_height = 21 / PER_X, 5.5 / PER_Y
+    assert (placed["label_x"] + half_width <= 105 + 1e-9).all() and (
+        placed["label_x"] - half_width >= -5
+    ).all()
+    assert (placed["label_y"] + half_height <= 105 + 1e-9).all() and (
+        placed["label_y"] - half_height >= -5
+    ).all()
+
+
+def test_an_initiative_without_a_budget_still_has_a_circle_to_click():
+    grid = pd.DataFrame(
+        {
+            "initiative_id": ["INI-001", "INI-002"],
+            "initiative_name": ["a", "b"],
+            "product_name": ["p", "p"],
+            "delivery_health": [80.0, 40.0],
+            "value_health": [90.0, 20.0],
+            "quadrant": ["on plan, valuable", "late or over budget, missed value"],
+            "budget_total": [120_000.0, None],
+        }
+    )
+    spec = quadrant_chart(grid).to_dict()
+    rows = next(iter(spec["datasets"].values()))
+    # Sized by `size`, the budget or 0 (the smallest circle); the tooltip keeps the budget unknown.
+    assert spec["layer"][0]["encoding"]["size"]["field"] == "size"
+    assert [(row["initiative_id"], row["size"], row["budget"]) for row in rows] == [
+        ("INI-001", 120_000.0, 120_000.0),
+        ("INI-002", 0.0, None),
+    ]
