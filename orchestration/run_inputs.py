@@ -28,6 +28,9 @@ from orchestration.settings import Settings
 from orchestration.warehouse import acquire_run_lock
 
 PROJECT_ROOT = Path(__file__).resolve().parents[1]
+# How a run with nothing new begins its message, naming the run whose warehouse stands (the data
+# health page follows it to that run's checks).
+NOTHING_NEW = "Nothing new since run "
 # The pipeline's code: what a change to would change what a run publishes.
 _CODE = (
     ("dbt_project", ("macros", "models", "seeds", "tests", "dbt_project.yml", "profiles.yml")),
@@ -115,7 +118,7 @@ def publish_unchanged(settings: Settings, inputs: str) -> tuple[str, str, str] |
         run_id = str(uuid.uuid4())
         run_records.begin_run(settings, run_id)
         message = (
-            f"Nothing new since run {record['run_id']}: the landing folder, the settings (as_of"
+            f"{NOTHING_NEW}{record['run_id']}: the landing folder, the settings (as_of"
             f" {settings.as_of.isoformat()}) and the pipeline's code are as they were then, so the"
             " warehouse it published stands unchanged."
         )

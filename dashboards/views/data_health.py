@@ -7,6 +7,7 @@ import streamlit as st
 from dashboards import queries
 from dashboards.components import current_version, table
 from dashboards.formatting import RAG_COLOURS, plain
+from orchestration.run_inputs import NOTHING_NEW
 
 OUTCOME_COLOURS = {
     "published": RAG_COLOURS["green"],
@@ -49,6 +50,12 @@ else:
     )
     if run_id:
         checks = queries.check_results(version, run_id)
+        message = finished.set_index("run_id").loc[run_id, "message"] or ""
+        if checks.empty and message.startswith(NOTHING_NEW):
+            # It ran no check: the warehouse in place is that run's, and so are its checks.
+            run_id = message.removeprefix(NOTHING_NEW).split(":", 1)[0]
+            checks = queries.check_results(version, run_id)
+            st.caption(f"This run found nothing new and ran no check; the warehouse is run {run_id[:8]}'s:")
         failed = checks[~checks["passed"]] if not checks.empty else checks
         st.caption(f"{len(checks)} checks, {len(failed)} failed")
         table(checks, f"checks of run {run_id[:8]}")

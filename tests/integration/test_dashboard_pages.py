@@ -4,6 +4,7 @@ no exception, the warehouse's values on the page, filters kept in the URL."""
 from __future__ import annotations
 
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -295,3 +296,29 @@ def test_an_initiative_without_benefits_says_so_instead_of_a_flat_line(published
     none_landed = "No benefit planned or realised for this initiative"
     assert none_landed in _text(_page("initiative", initiative=without[0]))
     assert none_landed not in _text(_page("initiative", initiative=with_benefits[0]))
+
+
+def test_data_health_follows_a_run_with_nothing_new_to_the_checks_of_the_warehouse_in_place(
+    published, tmp_path, monkeypatch
+):
+    from orchestration import run_records
+    from orchestration.run_inputs import NOTHING_NEW
+    from tests.conftest import settings_for
+
+    settings = settings_for(tmp_path, published.settings.landing_dir, "2025-06-30")
+    settings.warehouse.parent.mkdir(parents=True)
+    shutil.copy(published.settings.warehouse, settings.warehouse)
+    shutil.copy(published.settings.ops_db, settings.ops_db)
+    (publisher, checks), *_ = query(
+        settings.ops_db,
+        "SELECT run_id, count(*) FROM ops.check_results JOIN ops.runs USING (run_id)"
+        " GROUP BY run_id ORDER BY max(started_at) DESC",
+    )
+    run_records.begin_run(settings, "a-nothing-new-run")
+    run_records.finish_run(
+        settings, "a-nothing-new-run", "published", f"{NOTHING_NEW}{publisher}: unchanged."
+    )
+    monkeypatch.setenv("VMO_WAREHOUSE", str(settings.warehouse))
+    text = _text(_page("data_health"))
+    assert f"This run found nothing new and ran no check; the warehouse is run {publisher[:8]}'s:" in text
+    assert f"{checks} checks, " in text

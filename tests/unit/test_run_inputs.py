@@ -89,7 +89,10 @@ def test_a_run_with_nothing_new_repeats_the_warnings_of_the_run_whose_warehouse_
     assert not any("warning" in line for line in run_records.run_report(settings, "run-2"))
     lines = run_records.run_report(settings, "run-2", warnings_of="run-1")
     assert lines[1:3] == [
-        "still so of the warehouse in place, as run run-1 warned:",
+        "still true of the warehouse in place (run run-1 warned):",
         f"warning: landing_unread_files: {unread}",
     ]
     assert "WHERE run_id = 'run-1' AND NOT passed" in lines[3]
+    # A run the run records do not hold (the ops file replaced since): its checks are unknown.
+    lines = run_records.run_report(settings, "run-2", warnings_of="run-0")
+    assert lines[1] == "the checks of run run-0, whose warehouse stands, are not in the run records"
