@@ -2,12 +2,14 @@
 
     uv run python bench/dbt_floor.py [--repeat 3] [--workdir /tmp/vmo-dbt-floor]
 
-Builds a dbt project with the pipeline's graph (every model and seed, every data test, each
-with the same parents, from `dbt parse` of dbt_project/) in which every model is a one-row
-table (`select 1 as x`) and every test a query that returns nothing, and times `dbt build` on
-it the way a pipeline run starts dbt (two threads, DuckDB, the log file at info), and dbt with
-nothing selected (its start). What is left is dbt's own work per node: compiling, running its
-materialization, firing its events, writing its artifacts.
+Builds a dbt project with the pipeline's graph (every model and seed, every data test a run
+builds, each with the same parents, its run hooks, from `dbt parse` of dbt_project/) in which
+every model is a one-row table or view, as the pipeline's is one (`select 1 as x`; incremental
+models as tables), every test a query that returns nothing and every hook `select 1`, and times
+`dbt build` on it as a pipeline run starts dbt (orchestration/dbt_child.py, two threads, DuckDB,
+its events as JSON on a pipe, its log file at info), and dbt with nothing selected (its start).
+What is left is dbt's own work per node: compiling, running its materialization, firing its
+events, writing its artifacts.
 
 bench/PROFILE.md reads this beside the pipeline's runs: a day's run is allowed a tenth of the
 full run's time, and dbt alone, with no data at all, takes a share of that budget that this
@@ -24,23 +26,35 @@ import platform
 import shutil
 import statistics
 import subprocess
-import sys
 import tempfile
 import time
 from pathlib import Path
+
+from pipeline_scale import _commit  # bench/pipeline_scale.py, beside this file
+
+from orchestration import dbt_child
+from orchestration.dbt import CODE_TESTS
 
 HERE = Path(__file__).resolve().parent
 PROJECT = HERE.parent / "dbt_project"
 RESULTS = HERE / "results"
 BUILT = ("model", "seed")
 _QUIET = {"DBT_SEND_ANONYMOUS_USAGE_STATS": "false"}
+# The tests a run leaves out (dbt's tests of the project's code, run by the test suite).
+CODE_TEST_TAGS = {CODE_TESTS.removeprefix("tag:")}
 
 
 def _dbt(*arguments: str, cwd: Path, env: dict[str, str]) -> float:
-    """Wall seconds of one dbt command in a fresh process; raises if it fails."""
-    dbt = Path(sys.prefix) / "bin" / "dbt"
+    """Wall seconds of one dbt command in a fresh process, started as a pipeline run starts it
+    (its JSON events read from a pipe, as dagster-dbt reads them); raises if it fails."""
     started = time.perf_counter()
-    done = subprocess.run([str(dbt), *arguments], cwd=cwd, env=env, capture_output=True, text=True)
+    done = subprocess.run(
+        [*dbt_child.command(), "--log-level-file", "info", *arguments],
+        cwd=cwd,
+        env={**env, "DBT_LOG_FORMAT": "json"},
+        capture_output=True,
+        text=True,
+    )
     elapsed = time.perf_counter() - started
     if done.returncode != 0:
         raise RuntimeError(f"dbt {' '.join(arguments)} failed:\n{done.stdout[-3000:]}{done.stderr[-3000:]}")
@@ -55,15 +69,24 @@ def pipeline_graph(workdir: Path) -> dict:
     return json.loads((target / "manifest.json").read_text())
 
 
-def write_project(manifest: dict, folder: Path) -> tuple[int, int]:
-    """The same graph with trivial SQL in `folder`; (nodes built, tests)."""
+def write_project(manifest: dict, folder: Path) -> tuple[int, int, int]:
+    """The same graph with trivial SQL in `folder`; (models and seeds, data tests, hooks)."""
     nodes = manifest["nodes"]
     name = {key: node["name"] for key, node in nodes.items() if node["resource_type"] in BUILT}
     (folder / "models").mkdir(parents=True)
     (folder / "tests").mkdir()
+    hooks = {
+        event: sum(
+            1 for n in nodes.values() if n["resource_type"] == "operation" and f"-{event}-" in n["name"]
+        )
+        for event in ("on-run-start", "on-run-end")
+    }
     (folder / "dbt_project.yml").write_text(
         "name: dbt_floor\nversion: '1.0'\nprofile: dbt_floor\n"
-        "models:\n  dbt_floor:\n    +materialized: table\n"
+        + "".join(
+            f"{event}: [{', '.join(['select 1'] * count)}]\n" for event, count in hooks.items() if count
+        )
+        + "models:\n  dbt_floor:\n    +materialized: table\n"
     )
     (folder / "profiles.yml").write_text(
         "dbt_floor:\n  target: work\n  outputs:\n    work:\n      type: duckdb\n"
@@ -75,47 +98,62 @@ def write_project(manifest: dict, folder: Path) -> tuple[int, int]:
         parents = [name[p] for p in node.get("depends_on", {}).get("nodes", []) if p in name]
         refs = "".join(f"-- depends_on: {{{{ ref('{p}') }}}}\n" for p in parents)
         if key in name:
-            (folder / "models" / f"{node['name']}.sql").write_text(f"{refs}select 1 as x\n")
-        elif node["resource_type"] == "test" and parents:
+            view = node.get("config", {}).get("materialized") == "view"
+            config = "{{ config(materialized='view') }}\n" if view else ""
+            (folder / "models" / f"{node['name']}.sql").write_text(f"{config}{refs}select 1 as x\n")
+        elif node["resource_type"] == "test" and parents and not set(node.get("tags", [])) & CODE_TEST_TAGS:
             tests += 1
             (folder / "tests" / f"test_{tests:04d}.sql").write_text(
                 f"{refs}select x from {{{{ ref('{parents[0]}') }}}} where x is null\n"
             )
-    return len(name), tests
+    return len(name), tests, sum(hooks.values())
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
-    parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument(
+        "--workdir", type=Path, default=None, help="Kept afterwards [default: a temporary one]."
+    )
     parser.add_argument("--results", type=Path, default=RESULTS)
     options = parser.parse_args()
     workdir = options.workdir or Path(tempfile.mkdtemp(prefix="vmo-dbt-floor-"))
     shutil.rmtree(workdir / "project", ignore_errors=True)
     workdir.mkdir(parents=True, exist_ok=True)
+    try:
+        text = measure(workdir, options.repeat)
+    finally:
+        if options.workdir is None:
+            shutil.rmtree(workdir, ignore_errors=True)
+    print(text)
+    options.results.mkdir(parents=True, exist_ok=True)
+    (options.results / "dbt-floor.md").write_text(text)
 
-    built, tests = write_project(pipeline_graph(workdir), workdir / "project")
+
+def measure(workdir: Path, repeat: int) -> str:
+    """dbt-floor.md: the graph's counts and dbt's times on it."""
     project = workdir / "project"
+    built, tests, hooks = write_project(pipeline_graph(workdir), project)
     env = {**os.environ, **_QUIET}
-    flags = ["--profiles-dir", str(project), "--log-level-file", "info", "--quiet"]
+    flags = ["--profiles-dir", str(project)]
     _dbt("build", *flags, cwd=project, env=env)  # once, so that every run after finds its tables
-    builds = [_dbt("build", *flags, cwd=project, env=env) for _ in range(options.repeat)]
+    builds = [_dbt("build", *flags, cwd=project, env=env) for _ in range(repeat)]
     starts = [
-        _dbt("build", *flags, "--select", "none_such_node", cwd=project, env=env)
-        for _ in range(options.repeat)
+        _dbt("build", *flags, "--select", "none_such_node", cwd=project, env=env) for _ in range(repeat)
     ]
     build, start = statistics.median(builds), statistics.median(starts)
     runs = {"build": builds, "start": starts}
     runs = {what: ", ".join(f"{s:.2f}" for s in seconds) for what, seconds in runs.items()}
-    per_node = (build - start) / (built + tests)
+    per_node = (build - start) / (built + tests + hooks)
     lines = [
         "# dbt's own cost on the pipeline's graph",
         "",
-        f"Measured by `uv run python bench/dbt_floor.py` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC:"
-        f" {platform.machine()}, {os.cpu_count()} cores, dbt's two threads, {options.repeat} runs each.",
+        f"Measured by `uv run python bench/dbt_floor.py` on {dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC"
+        f" at commit `{_commit()}`: {platform.machine()}, {os.cpu_count()} cores, dbt's two threads,"
+        f" {repeat} runs each.",
         "",
-        f"The pipeline's graph with trivial SQL: {built} models and seeds (one-row tables), {tests} data"
-        " tests (returning nothing), each with the pipeline's parents.",
+        f"The pipeline's graph with trivial SQL: {built} models and seeds (one-row tables and views),"
+        f" {tests} data tests (returning nothing), {hooks} run hooks, each with the pipeline's parents.",
         "",
         "| what | runs (s) | median |",
         "|---|---|---|",
@@ -123,10 +161,7 @@ def main() -> None:
         f"| `dbt build`, nothing selected (dbt's start) | {runs['start']} | {start:.2f} s |",
         f"| per node, past the start | | {per_node * 1000:.0f} ms |",
     ]
-    text = "\n".join(lines) + "\n"
-    print(text)
-    options.results.mkdir(parents=True, exist_ok=True)
-    (options.results / "dbt-floor.md").write_text(text)
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":

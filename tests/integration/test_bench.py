@@ -112,5 +112,11 @@ def test_dbt_floor_benchmark_builds_the_pipelines_graph(tmp_path):
     # Every model and seed of the pipeline, one-row tables in the same graph.
     nodes = len(list((project / "models").rglob("*.sql"))) + len(list((project / "seeds").rglob("*.csv")))
     assert f"with trivial SQL: {nodes} models and seeds" in table
+    # Every data test a run builds (not dbt's tests of the project's code) and the run hooks.
+    manifest = json.loads((tmp_path / "work" / "pipeline-target" / "manifest.json").read_text())
+    kinds = [(n["resource_type"], "code_test" in n["tags"]) for n in manifest["nodes"].values()]
+    tests, hooks = kinds.count(("test", False)), kinds.count(("operation", False))
+    assert tests > 100 and hooks == 3
+    assert f"{tests} data tests (returning nothing), {hooks} run hooks" in table
     assert re.search(r"^\| `dbt build`, every node \| [0-9.]+ \| [0-9.]+ s \|$", table, re.M)
     assert re.search(r"^\| per node, past the start \| \| [0-9]+ ms \|$", table, re.M)
