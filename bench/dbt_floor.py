@@ -51,7 +51,9 @@ def _dbt(*arguments: str, cwd: Path, env: dict[str, str]) -> float:
     done = subprocess.run(
         [*dbt_child.command(), "--log-level-file", "info", *arguments],
         cwd=cwd,
-        env={**env, "DBT_LOG_FORMAT": "json"},
+        # This process named as the run dbt belongs to, as a run names itself (whatever an
+        # earlier run in this environment left in VMO_DBT_PARENT).
+        env=dbt_child.environment({**env, "DBT_LOG_FORMAT": "json"}),
         capture_output=True,
         text=True,
     )
