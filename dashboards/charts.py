@@ -130,18 +130,18 @@ def budget_legend_values(budgets: pd.Series) -> list[float]:
 
 def quadrant_label_positions(points: pd.DataFrame, plot: tuple[float, float] = QUADRANT_PLOT) -> pd.DataFrame:
     """Where each initiative's label goes (`label_x`, `label_y`, in the axes' units, the label's
-    centre): beside its circle, on the side where it hides the least of the labels already
-    placed (thrice as bad) and of the circles, inside the plot (a side out of it costs more than
-    any overlap), the largest circles' labels placed first. Vega-Lite places text where it is
-    told, and initiatives alike in health drew their ids on top of each other. Beyond six
-    initiatives at one point, labels share a side."""
+    centre): beside its circle (sized by `size`, as quadrant_chart sizes it), on the side where
+    it hides the least of the labels already placed (thrice as bad) and of the circles, inside
+    the plot (a side out of it costs more than any overlap), the largest circles' labels placed
+    first. Vega-Lite places text where it is told, and initiatives alike in health drew their
+    ids on top of each other. Beyond six initiatives at one point, labels share a side."""
     width, height = plot
     low, high = QUADRANT_DOMAIN
     per_x, per_y = width / (high - low), height / (high - low)
-    budgets = points["budget"].fillna(0).clip(lower=0).to_numpy(dtype=float)
-    largest = budgets.max() if len(budgets) else 0.0
+    sizes = points["size"].to_numpy(dtype=float)  # as the circles are sized (quadrant_chart)
+    largest = sizes.max() if len(sizes) else 0.0
     small, big = QUADRANT_AREAS
-    areas = small + (big - small) * (budgets / largest if largest > 0 else 0 * budgets)
+    areas = small + (big - small) * (sizes / largest if largest > 0 else np.zeros_like(sizes))
     x = (points["delivery_health"].to_numpy(dtype=float) - low) * per_x
     y = (high - points["value_health"].to_numpy(dtype=float)) * per_y
     r = np.sqrt(areas / math.pi)

@@ -103,6 +103,13 @@ def forget_published(settings: Settings) -> None:
     _record_path(settings).unlink(missing_ok=True)
 
 
+def standing_run(message: str | None) -> str | None:
+    """The run whose warehouse stands, named by the message of a run with nothing new; else None."""
+    if not message or not message.startswith(NOTHING_NEW):
+        return None
+    return message.removeprefix(NOTHING_NEW).split(":", 1)[0]
+
+
 def publish_unchanged(settings: Settings, inputs: str) -> tuple[str, str, str] | None:
     """(run_id, message, the run that published the warehouse in place) of a run recorded as
     published with nothing new, when `inputs` are the inputs of that warehouse; else None, and

@@ -180,10 +180,14 @@ def run_report(
             " WHERE run_id = ? AND NOT passed AND severity = 'warning' ORDER BY check_name",
             [warnings_of],
         ).fetchall()
+        standing = warnings_of != run_id
         # The ops file may have been replaced since that run: then say its checks are unknown.
-        known = ops.execute(
-            "SELECT count(*) FROM ops.check_results WHERE run_id = ?", [warnings_of]
-        ).fetchone()[0]
+        known = (
+            standing
+            and ops.execute(
+                "SELECT count(*) FROM ops.check_results WHERE run_id = ?", [warnings_of]
+            ).fetchone()[0]
+        )
     # ops keeps the record of a file deleted since; the landing folder holds what is there now.
     earlier = sum(1 for (file,) in earlier_files if Path(file).exists())
     by_source: dict[str, list[str]] = {}
@@ -205,9 +209,9 @@ def run_report(
         if bad:
             line += f", {bad:,} quarantined ({', '.join(by_source.get(source, []))})"
         lines.append(line)
-    if warnings_of != run_id and not known:
+    if standing and not known:
         lines.append(f"the checks of run {warnings_of}, whose warehouse stands, are not in the run records")
-    elif warned and warnings_of != run_id:
+    elif standing and warned:
         lines.append(f"still true of the warehouse in place (run {warnings_of} warned):")
     for check_name, observed in warned:
         lines.append(f"warning: {check_name}: {observed}")

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboards import queries
 from dashboards.components import current_version, table
 from dashboards.formatting import RAG_COLOURS, plain
-from orchestration.run_inputs import NOTHING_NEW
+from orchestration.run_inputs import standing_run
 
 OUTCOME_COLOURS = {
     "published": RAG_COLOURS["green"],
@@ -50,10 +50,10 @@ else:
     )
     if run_id:
         checks = queries.check_results(version, run_id)
-        message = finished.set_index("run_id").loc[run_id, "message"] or ""
-        if checks.empty and message.startswith(NOTHING_NEW):
+        standing = standing_run(finished.set_index("run_id").loc[run_id, "message"])
+        if checks.empty and standing:
             # It ran no check: the warehouse in place is that run's, and so are its checks.
-            run_id = message.removeprefix(NOTHING_NEW).split(":", 1)[0]
+            run_id = standing
             checks = queries.check_results(version, run_id)
             st.caption(f"This run found nothing new and ran no check; the warehouse is run {run_id[:8]}'s:")
         failed = checks[~checks["passed"]] if not checks.empty else checks

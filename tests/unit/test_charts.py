@@ -15,7 +15,7 @@ PER_X, PER_Y = 5, 4
 
 
 def _points(*rows: tuple[str, float, float, float]) -> pd.DataFrame:
-    return pd.DataFrame(rows, columns=["initiative_id", "delivery_health", "value_health", "budget"])
+    return pd.DataFrame(rows, columns=["initiative_id", "delivery_health", "value_health", "size"])
 
 
 def test_the_budget_legend_spans_the_budgets_within_the_circles_drawn():
